@@ -1,0 +1,1 @@
+"""Code that Copier runs at render time: Jinja extensions and generation tasks."""

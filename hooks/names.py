@@ -1,0 +1,211 @@
+"""Name derivation and validation for copier.yml, exposed to Jinja as filters.
+
+Written by hand: Copier's Jinja has no access to ``keyword`` or
+``sys.stdlib_module_names``, and the rules must be unit-tested in Python.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
+
+from copier.errors import UserMessageError
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+__all__ = [
+    "ConnectorNamesExtension",
+    "class_prefix",
+    "email_error",
+    "given_answer_is_valid",
+    "env_prefix",
+    "name_error",
+    "package_error",
+    "package_name",
+    "positive_error",
+    "prefix_error",
+    "project_slug",
+    "slug_error",
+    "text_error",
+    "token_error",
+    "url_error",
+    "validate",
+]
+
+# Each pattern is a single character class with a quantifier: linear time on any input.
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_PACKAGE = re.compile(r"[a-z_][a-z0-9_]*")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TOKEN = re.compile(r"[A-Za-z0-9_.-]+")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#][^\s]*)?")
+_FORBIDDEN_IN_NAMES = ("/", "\\", "..", "\x00")
+
+
+def _words(name: str) -> list[str]:
+    return _WORD.findall(name)
+
+
+def project_slug(name: str) -> str:
+    """Return the distribution name: ``"Open Weather"`` -> ``"open-weather-connector"``."""
+    words = [word.lower() for word in _words(name)]
+    return "-".join([*words, "connector"]) if words else ""
+
+
+def package_name(slug: str) -> str:
+    """Return the import name for a slug: ``"open-weather-connector"`` -> ``"open_weather_connector"``."""
+    return slug.replace("-", "_")
+
+
+def class_prefix(name: str) -> str:
+    """Return the class-name prefix: ``"open weather"`` -> ``"OpenWeather"``, ``"HubSpot"`` kept."""
+    return "".join(word[0].upper() + word[1:] for word in _words(name))
+
+
+def env_prefix(package: str) -> str:
+    """Return the environment-variable prefix: ``"hubspot_connector"`` -> ``"HUBSPOT_"``."""
+    base = package.removesuffix("_connector") or package
+    return base.upper() + "_"
+
+
+def name_error(name: str) -> str:
+    """Return why ``connector_name`` is unusable, or ``""`` when it is fine."""
+    if not name.strip():
+        return "connector_name is empty: give the API's display name, e.g. 'Frankfurter'."
+    if any(bad in name for bad in _FORBIDDEN_IN_NAMES):
+        return "connector_name must not contain '/', '\\' or '..': give a display name, e.g. 'Frankfurter'."
+    if text_error(name, "connector_name"):
+        return text_error(name, "connector_name")
+    prefix = class_prefix(name)
+    if not prefix:
+        return "connector_name needs at least one letter or digit, e.g. 'Frankfurter'."
+    if prefix[0].isdigit():
+        return "connector_name must start with a letter, so that class names are valid, e.g. 'Api2Go'."
+    base = "_".join(word.lower() for word in _words(name))
+    if keyword.iskeyword(base) or keyword.issoftkeyword(base):
+        return f"connector_name {name!r} is a Python keyword: use the API's display name, e.g. '{prefix}API'."
+    return package_error(package_name(project_slug(name)), field="connector_name")
+
+
+def slug_error(slug: str) -> str:
+    """Return why ``project_slug`` is unusable, or ``""``."""
+    if any(bad in slug for bad in _FORBIDDEN_IN_NAMES):
+        return "project_slug must not contain '/', '\\' or '..': use lowercase words joined by '-'."
+    if not _SLUG.fullmatch(slug):
+        return "project_slug must be lowercase letters, digits and '-', e.g. 'frankfurter-connector'."
+    return ""
+
+
+def package_error(package: str, *, field: str = "package_name") -> str:
+    """Return why ``package`` cannot be a top-level import name, or ``""``."""
+    if any(bad in package for bad in _FORBIDDEN_IN_NAMES):
+        return f"{field} must not contain '/', '\\' or '..': use a Python identifier, e.g. 'frankfurter_connector'."
+    if not _PACKAGE.fullmatch(package):
+        return f"{field} must give a lowercase Python identifier (letters, digits, '_'), not {package!r}."
+    if keyword.iskeyword(package) or keyword.issoftkeyword(package):
+        return f"{field} gives {package!r}, a Python keyword: choose another name, e.g. '{package}_api'."
+    if package in sys.stdlib_module_names:
+        return f"{field} gives {package!r}, a standard-library module: choose another name, e.g. '{package}_api'."
+    return ""
+
+
+def prefix_error(prefix: str) -> str:
+    """Return why ``class_prefix`` cannot start a class name, or ``""``."""
+    if not _IDENTIFIER.fullmatch(prefix) or not prefix[0].isupper():
+        return "class_prefix must be a CamelCase identifier starting with a capital letter, e.g. 'Frankfurter'."
+    if keyword.iskeyword(prefix):
+        return f"class_prefix {prefix!r} is a Python keyword: choose another, e.g. '{prefix}Api'."
+    return ""
+
+
+def url_error(url: str, field: str = "base_url") -> str:
+    """Return why ``url`` is not an absolute http(s) URL, or ``""``."""
+    if not _URL.fullmatch(url):
+        return f"{field} must be an absolute http:// or https:// URL, e.g. 'https://api.example.com/v1'."
+    return ""
+
+
+def token_error(value: str, field: str, example: str, optional: bool = False) -> str:
+    """Return why ``value`` is not a header, parameter or dotted field name, or ``""``."""
+    if optional and value == "":
+        return ""
+    if not _TOKEN.fullmatch(value):
+        return f"{field} must be letters, digits, '_', '.' or '-', e.g. {example!r}."
+    return ""
+
+
+def text_error(value: str, field: str) -> str:
+    """Return why free text cannot go into TOML strings and docstrings, or ``""``."""
+    if any(char in value for char in ('"', "\\")) or not value.isprintable():
+        return f"{field} must be one line without double quotes or backslashes."
+    return ""
+
+
+def email_error(value: str, field: str = "author_email") -> str:
+    """Return why ``value`` is not an e-mail address, or ``""`` (empty is allowed)."""
+    if value and not _EMAIL.fullmatch(value):
+        return f"{field} must look like name@example.com, or be empty."
+    return ""
+
+
+def positive_error(value: object, field: str) -> str:
+    """Return why ``value`` is not a positive whole number, or ``""``."""
+    text = str(value)
+    if not text.isdigit() or int(text) < 1:
+        return f"{field} must be a positive whole number, e.g. 100."
+    return ""
+
+
+_VALIDATORS: dict[str, Callable[[Any], str]] = {
+    "connector_name": name_error,
+    "project_slug": slug_error,
+    "package_name": package_error,
+    "class_prefix": prefix_error,
+    "description": partial(text_error, field="description"),
+    "author_name": partial(text_error, field="author_name"),
+    "author_email": email_error,
+    "base_url": url_error,
+    "auth_param_name": partial(token_error, field="auth_param_name", example="X-API-Key"),
+    "token_url": partial(url_error, field="token_url"),
+    "records_path": partial(token_error, field="records_path", example="data.items", optional=True),
+    "page_size": partial(positive_error, field="page_size"),
+    "page_size_param": partial(token_error, field="page_size_param", example="limit", optional=True),
+    "page_param": partial(token_error, field="page_param", example="cursor"),
+    "next_path": partial(token_error, field="next_path", example="paging.next.after"),
+}
+
+
+def validate(value: object, field: str) -> str:
+    """Return why ``value`` is a bad answer to question ``field``, or ``""``: copier.yml's validators."""
+    return _VALIDATORS[field](value)
+
+
+def given_answer_is_valid(field: str, conf: Mapping[str, object]) -> bool:
+    """Stop the copy when ``--data`` gave ``field`` a bad answer; else return True (for ``when``).
+
+    Copier re-asks an interactive answer that fails its validator, but reports a failed
+    ``--data`` answer with a traceback. Copier evaluates ``when`` first and lets a
+    `UserMessageError` raised there through, so it prints just the message and exits non-zero,
+    before anything is written.
+    """
+    data = conf.get("data")
+    if isinstance(data, Mapping) and field in data:
+        message = validate(data[field], field)
+        if message:
+            raise UserMessageError(message)
+    return True
+
+
+class ConnectorNamesExtension(Extension):
+    """Registers the functions above as Jinja filters of the same names."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        for name in __all__:
+            if name != "ConnectorNamesExtension":
+                environment.filters[name] = globals()[name]
