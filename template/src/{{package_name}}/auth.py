@@ -1,0 +1,161 @@
+"""Authentication as `httpx.Auth` flows, built from settings; credentials come from the environment.
+
+Each flow is a generator (httpx's ``auth_flow``) that httpx drives for both the sync and the async
+client, so token refresh is written once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Generator
+
+import httpx
+from pydantic import SecretStr
+
+from .errors import AuthError
+from .settings import ConnectorSettings
+
+__all__ = ["APIKeyHeaderAuth", "APIKeyQueryAuth", "BearerAuth", "ClientCredentialsAuth", "build_auth"]
+
+#: Refresh an OAuth2 token this many seconds before it expires.
+REFRESH_MARGIN = 30.0
+
+
+class APIKeyHeaderAuth(httpx.Auth):
+    """Sends the key in a header, e.g. ``X-API-Key: <key>``."""
+
+    def __init__(self, name: str, key: SecretStr) -> None:
+        self.name = name
+        self._key = key
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Add the header and send."""
+        request.headers[self.name] = self._key.get_secret_value()
+        yield request
+
+
+class APIKeyQueryAuth(httpx.Auth):
+    """Sends the key as a query parameter, e.g. ``?appid=<key>``; logs never show query strings."""
+
+    def __init__(self, name: str, key: SecretStr) -> None:
+        self.name = name
+        self._key = key
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Add the parameter and send."""
+        request.url = request.url.copy_merge_params({self.name: self._key.get_secret_value()})
+        yield request
+
+
+class BearerAuth(httpx.Auth):
+    """Sends ``Authorization: Bearer <token>``."""
+
+    def __init__(self, token: SecretStr) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Add the header and send."""
+        request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
+        yield request
+
+
+class ClientCredentialsAuth(httpx.Auth):
+    """OAuth2 client-credentials grant (RFC 6749 section 4.4) with cached, refreshed tokens.
+
+    A token is fetched before the first request and again ``REFRESH_MARGIN`` seconds before it
+    expires; a 401 from the API drops the cached token and retries the request once.
+    """
+
+    requires_response_body = True
+
+    def __init__(
+        self,
+        *,
+        token_url: str,
+        client_id: str,
+        client_secret: SecretStr,
+        scope: str | None = None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.token_url = token_url
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.scope = scope
+        self._clock = clock
+        self._token: SecretStr | None = None
+        self._expires_at = 0.0
+        self._lock = threading.Lock()
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Fetch a token when needed, send, and refresh once on 401."""
+        if self._needs_token():
+            self._store((yield self._token_request()))
+        self._sign(request)
+        response = yield request
+        if response.status_code == 401:
+            self._store((yield self._token_request()))
+            self._sign(request)
+            yield request
+
+    def _needs_token(self) -> bool:
+        with self._lock:
+            return self._token is None or self._clock() >= self._expires_at - REFRESH_MARGIN
+
+    def _sign(self, request: httpx.Request) -> None:
+        if self._token is not None:  # always set by _store before the first request is signed
+            request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
+
+    def _token_request(self) -> httpx.Request:
+        form = {"grant_type": "client_credentials", "client_id": self.client_id}
+        form["client_secret"] = self._client_secret.get_secret_value()
+        if self.scope:
+            form["scope"] = self.scope
+        return httpx.Request("POST", self.token_url, data=form, headers={"Accept": "application/json"})
+
+    def _store(self, response: httpx.Response) -> None:
+        source = f"POST {response.request.url.host}{response.request.url.path}"
+        if response.status_code != 200:
+            raise AuthError(
+                f"token endpoint returned {response.status_code}", status=response.status_code, source=source
+            )
+        try:
+            body = response.json()
+            token = str(body["access_token"])
+            lifetime = float(body.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AuthError("token endpoint returned no access_token", source=source) from exc
+        with self._lock:
+            self._token = SecretStr(token)
+            self._expires_at = self._clock() + lifetime
+
+
+def _setting(settings: ConnectorSettings, field: str) -> str:
+    """Return a credential's value, or raise `AuthError` naming the environment variable to set."""
+    value = getattr(settings, field)
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if not text:
+        prefix = settings.model_config.get("env_prefix", "")
+        raise AuthError(f"auth is {settings.auth!r} but {field} is not set: export {prefix}{field.upper()}")
+    return str(text)
+
+
+def build_auth(settings: ConnectorSettings, clock: Callable[[], float]) -> httpx.Auth | None:
+    """Return the auth flow that ``settings.auth`` names, or None; raise `AuthError` if credentials are missing."""
+    kind = settings.auth
+    if kind == "none":
+        return None
+    if kind == "api_key_header":
+        return APIKeyHeaderAuth(settings.auth_param_name, SecretStr(_setting(settings, "api_key")))
+    if kind == "api_key_query":
+        return APIKeyQueryAuth(settings.auth_param_name, SecretStr(_setting(settings, "api_key")))
+    if kind == "bearer":
+        return BearerAuth(SecretStr(_setting(settings, "token")))
+    if kind == "basic":
+        return httpx.BasicAuth(_setting(settings, "username"), _setting(settings, "password"))
+    return ClientCredentialsAuth(
+        token_url=_setting(settings, "token_url"),
+        client_id=_setting(settings, "client_id"),
+        client_secret=SecretStr(_setting(settings, "client_secret")),
+        scope=settings.scope,
+        clock=clock,
+    )

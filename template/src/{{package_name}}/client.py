@@ -1,0 +1,445 @@
+"""The sync and async connectors: thin shells that send, sleep and loop around `ConnectorCore`.
+
+Both expose the same methods with the same signatures (a test compares them); only ``close``
+versus ``aclose`` semantics and ``with`` versus ``async with`` differ.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import AsyncIterator, Iterator, Mapping
+from types import TracebackType
+from typing import ClassVar
+
+import anyio
+import httpx
+
+from .auth import build_auth
+from .core import CallFlow, ConnectorCore, Send, Sleep
+from .errors import ConnectorError, UnsupportedError
+from .events import Hooks
+from .observability import span
+from .pagination import PageRequest, Paginator
+from .resilience.clock import Clock, SystemClock
+from .response import JSONValue, Response
+from .settings import ConnectorSettings
+from .transport import QueryParams, client_options, map_httpx_errors
+
+__all__ = ["AsyncConnector", "Connector"]
+
+
+class _Base:
+    """State and I/O-free steps shared by both connectors."""
+
+    settings_class: ClassVar[type[ConnectorSettings]] = ConnectorSettings
+
+    def __init__(
+        self,
+        settings: ConnectorSettings | None = None,
+        *,
+        hooks: Hooks | None = None,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else self.settings_class()
+        self.hooks = hooks if hooks is not None else Hooks()
+        self.clock = clock if clock is not None else SystemClock()
+        jitter = rng or random.Random()  # noqa: S311 - retry jitter, not cryptography
+        self.core = ConnectorCore(self.settings, clock=self.clock, rng=jitter, hooks=self.hooks)
+        self._transport = transport
+        self._closed = False
+        self._auth = build_auth(self.settings, self.clock.now)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else ("connected" if self.is_connected else "idle")
+        return f"<{type(self).__name__} {self.settings.base_url} {state}>"
+
+    @property
+    def is_connected(self) -> bool:
+        """Whether the connection pool is open."""
+        raise NotImplementedError
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
+
+    def _paginator(self, path: str, params: QueryParams | None) -> Paginator:
+        return Paginator(self.settings.pagination, path, params, self.settings)
+
+
+class Connector(_Base):
+    """A blocking connector. Connects on first use; use ``with`` to close it for you.
+
+    Args:
+        settings: Settings; read from the environment when omitted.
+        hooks: Callbacks and metrics.
+        clock: Source of time; tests pass `testing.FakeClock`.
+        rng: Source of retry jitter; tests pass a seeded `random.Random`.
+        transport: An `httpx.BaseTransport`, e.g. `httpx.MockTransport` in tests.
+    """
+
+    def __init__(
+        self,
+        settings: ConnectorSettings | None = None,
+        *,
+        hooks: Hooks | None = None,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(settings, hooks=hooks, clock=clock, rng=rng, transport=transport)
+        self._client: httpx.Client | None = None
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._in_flight = 0
+        self._slots = threading.BoundedSemaphore(self.settings.max_concurrency)
+
+    @property
+    def is_connected(self) -> bool:
+        """Whether the connection pool is open."""
+        return self._client is not None
+
+    def connect(self) -> None:
+        """Open the connection pool (done for you on first use)."""
+        with self._lock:
+            self._check_open()
+            if self._client is None:
+                transport = self._transport if isinstance(self._transport, httpx.BaseTransport) else None
+                self._client = httpx.Client(transport=transport, **client_options(self.settings))  # type: ignore[arg-type]  # options are built for both clients
+
+    def disconnect(self) -> None:
+        """Let in-flight requests finish (up to ``drain_timeout``), then close the pool."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=self.settings.drain_timeout)
+            client, self._client, self._closed = self._client, None, True
+        if client is not None:
+            client.close()
+
+    def __enter__(self) -> Connector:
+        self.connect()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.disconnect()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        json: JSONValue = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Response:
+        """Send one logical call through the resilience layer and return its `Response`.
+
+        Args:
+            method: HTTP method.
+            path: Path relative to ``base_url``, or an absolute URL on the same origin.
+            params: Query parameters.
+            json: JSON body.
+            headers: Extra headers; include the idempotency header to let POST/PATCH be retried.
+            timeout: Seconds for each phase of each attempt; the settings' timeouts otherwise.
+
+        Raises:
+            ConnectorError: A subclass naming what failed, after retries where they apply.
+        """
+        if self._client is None:
+            self.connect()
+        client = self._client
+        if client is None:
+            raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
+        request = client.build_request(
+            method,
+            path,
+            params=params,
+            json=json,
+            headers=headers,
+            timeout=timeout or httpx.USE_CLIENT_DEFAULT,
+        )
+        with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
+            return self._drive(self.core.call(request), client)
+
+    def _drive(self, flow: CallFlow, client: httpx.Client) -> Response:
+        action = next(flow)
+        while True:
+            try:
+                if isinstance(action, Sleep):
+                    self.clock.sleep(action.seconds)
+                    action = flow.send(None)
+                    continue
+                try:
+                    response = self._send(client, action)
+                except ConnectorError as error:
+                    action = flow.throw(error)
+                else:
+                    action = flow.send(response)
+            except StopIteration as stop:
+                result: Response = stop.value
+                return result
+
+    def _send(self, client: httpx.Client, action: Send) -> httpx.Response:
+        with self._lock:
+            self._in_flight += 1
+        try:
+            with self._slots, map_httpx_errors(action.request, self.core.redactor):
+                return client.send(action.request, auth=self._auth)
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
+
+    def get(
+        self, path: str, *, params: QueryParams | None = None, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """Send a GET; see `request`."""
+        return self.request("GET", path, params=params, headers=headers)
+
+    def post(
+        self,
+        path: str,
+        *,
+        json: JSONValue = None,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Send a POST; retried only with an idempotency key or when it never reached the server."""
+        return self.request("POST", path, params=params, json=json, headers=headers)
+
+    def put(
+        self,
+        path: str,
+        *,
+        json: JSONValue = None,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Send a PUT; see `request`."""
+        return self.request("PUT", path, params=params, json=json, headers=headers)
+
+    def patch(
+        self,
+        path: str,
+        *,
+        json: JSONValue = None,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Send a PATCH; retried only with an idempotency key or when it never reached the server."""
+        return self.request("PATCH", path, params=params, json=json, headers=headers)
+
+    def delete(
+        self, path: str, *, params: QueryParams | None = None, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """Send a DELETE; see `request`."""
+        return self.request("DELETE", path, params=params, headers=headers)
+
+    def paginate(self, path: str, *, params: QueryParams | None = None) -> Iterator[list[JSONValue]]:
+        """Yield each page's records, lazily, until the paginator stops (see ``pagination.py``)."""
+        pager = self._paginator(path, params)
+        page: PageRequest | None = pager.first()
+        while page is not None:
+            response = self.get(page.path, params=page.params)
+            records = pager.records(response)
+            if records:
+                yield records
+            page = pager.next(response, records)
+
+    def items(self, path: str, *, params: QueryParams | None = None) -> Iterator[JSONValue]:
+        """Yield every record of every page."""
+        for page in self.paginate(path, params=params):
+            yield from page
+
+
+class AsyncConnector(_Base):
+    """An asyncio (or trio) connector. Connects on first use; use ``async with`` to close it for you.
+
+    Args:
+        settings: Settings; read from the environment when omitted.
+        hooks: Callbacks and metrics.
+        clock: Source of time; tests pass `testing.FakeClock`.
+        rng: Source of retry jitter; tests pass a seeded `random.Random`.
+        transport: An `httpx.AsyncBaseTransport`, e.g. `httpx.MockTransport` in tests.
+    """
+
+    def __init__(
+        self,
+        settings: ConnectorSettings | None = None,
+        *,
+        hooks: Hooks | None = None,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(settings, hooks=hooks, clock=clock, rng=rng, transport=transport)
+        self._client: httpx.AsyncClient | None = None
+        self._in_flight = 0
+        self._idle: anyio.Event | None = None
+        self._slots = anyio.Semaphore(self.settings.max_concurrency)
+
+    @property
+    def is_connected(self) -> bool:
+        """Whether the connection pool is open."""
+        return self._client is not None
+
+    async def connect(self) -> None:
+        """Open the connection pool (done for you on first use)."""
+        self._check_open()
+        if self._client is None:
+            transport = self._transport if isinstance(self._transport, httpx.AsyncBaseTransport) else None
+            self._client = httpx.AsyncClient(transport=transport, **client_options(self.settings))  # type: ignore[arg-type]  # options are built for both clients
+
+    async def disconnect(self) -> None:
+        """Let in-flight requests finish (up to ``drain_timeout``), then close the pool."""
+        if self._idle is not None and self._in_flight:
+            with anyio.move_on_after(self.settings.drain_timeout):
+                await self._idle.wait()
+        client, self._client, self._closed = self._client, None, True
+        if client is not None:
+            await client.aclose()
+
+    async def __aenter__(self) -> AsyncConnector:
+        await self.connect()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.disconnect()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        json: JSONValue = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Response:
+        """Send one logical call through the resilience layer and return its `Response`.
+
+        Args:
+            method: HTTP method.
+            path: Path relative to ``base_url``, or an absolute URL on the same origin.
+            params: Query parameters.
+            json: JSON body.
+            headers: Extra headers; include the idempotency header to let POST/PATCH be retried.
+            timeout: Seconds for each phase of each attempt; the settings' timeouts otherwise.
+
+        Raises:
+            ConnectorError: A subclass naming what failed, after retries where they apply.
+        """
+        if self._client is None:
+            await self.connect()
+        client = self._client
+        if client is None:
+            raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
+        request = client.build_request(
+            method,
+            path,
+            params=params,
+            json=json,
+            headers=headers,
+            timeout=timeout or httpx.USE_CLIENT_DEFAULT,
+        )
+        with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
+            return await self._drive(self.core.call(request), client)
+
+    async def _drive(self, flow: CallFlow, client: httpx.AsyncClient) -> Response:
+        action = next(flow)
+        while True:
+            try:
+                if isinstance(action, Sleep):
+                    await self.clock.asleep(action.seconds)
+                    action = flow.send(None)
+                    continue
+                try:
+                    response = await self._send(client, action)
+                except ConnectorError as error:
+                    action = flow.throw(error)
+                else:
+                    action = flow.send(response)
+            except StopIteration as stop:
+                result: Response = stop.value
+                return result
+
+    async def _send(self, client: httpx.AsyncClient, action: Send) -> httpx.Response:
+        if self._in_flight == 0:
+            self._idle = anyio.Event()
+        self._in_flight += 1
+        try:
+            async with self._slots:
+                with map_httpx_errors(action.request, self.core.redactor):
+                    return await client.send(action.request, auth=self._auth)
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0 and self._idle is not None:
+                self._idle.set()
+
+    async def get(
+        self, path: str, *, params: QueryParams | None = None, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """Send a GET; see `request`."""
+        return await self.request("GET", path, params=params, headers=headers)
+
+    async def post(
+        self,
+        path: str,
+        *,
+        json: JSONValue = None,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Send a POST; retried only with an idempotency key or when it never reached the server."""
+        return await self.request("POST", path, params=params, json=json, headers=headers)
+
+    async def put(
+        self,
+        path: str,
+        *,
+        json: JSONValue = None,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Send a PUT; see `request`."""
+        return await self.request("PUT", path, params=params, json=json, headers=headers)
+
+    async def patch(
+        self,
+        path: str,
+        *,
+        json: JSONValue = None,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Send a PATCH; retried only with an idempotency key or when it never reached the server."""
+        return await self.request("PATCH", path, params=params, json=json, headers=headers)
+
+    async def delete(
+        self, path: str, *, params: QueryParams | None = None, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """Send a DELETE; see `request`."""
+        return await self.request("DELETE", path, params=params, headers=headers)
+
+    async def paginate(self, path: str, *, params: QueryParams | None = None) -> AsyncIterator[list[JSONValue]]:
+        """Yield each page's records, lazily, until the paginator stops (see ``pagination.py``)."""
+        pager = self._paginator(path, params)
+        page: PageRequest | None = pager.first()
+        while page is not None:
+            response = await self.get(page.path, params=page.params)
+            records = pager.records(response)
+            if records:
+                yield records
+            page = pager.next(response, records)
+
+    async def items(self, path: str, *, params: QueryParams | None = None) -> AsyncIterator[JSONValue]:
+        """Yield every record of every page."""
+        async for page in self.paginate(path, params=params):
+            for record in page:
+                yield record

@@ -1,0 +1,22 @@
+"""Resilience policies: pure state machines that decide, with an injected clock; they never sleep or do I/O."""
+
+from .breaker import BreakerState, CircuitBreaker
+from .bucket import RateLimiter, RateLimitStatus, TokenBucket, WindowQuota, parse_rate_limit_headers
+from .clock import Clock, SystemClock
+from .retry import RetryDecision, RetryPolicy, backoff_delay, parse_retry_after
+
+__all__ = [
+    "BreakerState",
+    "CircuitBreaker",
+    "Clock",
+    "RateLimitStatus",
+    "RateLimiter",
+    "RetryDecision",
+    "RetryPolicy",
+    "SystemClock",
+    "TokenBucket",
+    "WindowQuota",
+    "backoff_delay",
+    "parse_rate_limit_headers",
+    "parse_retry_after",
+]

@@ -1,0 +1,95 @@
+"""Every connector setting, its default, and how it is read from the environment.
+
+`<Prefix>Config` in ``config.py`` subclasses `ConnectorSettings` to set this API's defaults and
+environment prefix. Values come, highest first, from keyword arguments, environment variables
+(``<PREFIX>_TIMEOUT=10``), a ``.env`` file, then the defaults below. Time is ``float`` seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["AuthKind", "ConnectorSettings", "PaginationKind"]
+
+AuthKind = Literal["none", "api_key_header", "api_key_query", "bearer", "basic", "oauth2_client_credentials"]
+PaginationKind = Literal["none", "offset", "page", "cursor", "next_url", "link_header"]
+
+
+class ConnectorSettings(BaseSettings):
+    """Settings shared by every connector; see SPEC.md for what each one governs."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", validate_default=True)
+
+    # Where and how to authenticate (CF-AUTH).
+    base_url: str = Field(default="https://api.example.com", pattern=r"^https?://[^\s/?#]+(?:[/?#][^\s]*)?$")
+    auth: AuthKind = "none"
+    auth_param_name: str = "X-API-Key"
+    api_key: SecretStr | None = None
+    token: SecretStr | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    token_url: str | None = None
+    scope: str | None = None
+
+    # Transport (CF-TIME). TLS verification cannot be turned off; point ca_bundle at a private CA instead.
+    timeout_connect: float = Field(default=30.0, gt=0)
+    timeout_read: float = Field(default=30.0, gt=0)
+    timeout_write: float = Field(default=30.0, gt=0)
+    timeout_pool: float = Field(default=30.0, gt=0)
+    ca_bundle: str | None = None
+    user_agent: str = "connector-factory"
+    correlation_header: str = "X-Correlation-ID"
+    request_id_headers: tuple[str, ...] = ("x-request-id", "request-id", "x-correlation-id")
+    idempotency_header: str = "Idempotency-Key"
+    drain_timeout: float = Field(default=30.0, ge=0)
+
+    # Retries (CF-RETRY).
+    max_retries: int = Field(default=3, ge=0)
+    backoff_initial: float = Field(default=1.0, ge=0)
+    backoff_multiplier: float = Field(default=2.0, ge=1)
+    backoff_max: float = Field(default=30.0, ge=0)
+    retry_budget: float = Field(default=60.0, ge=0)
+
+    # Circuit breaker (CF-BREAK).
+    breaker_threshold: int = Field(default=5, ge=1)
+    breaker_cooldown: float = Field(default=60.0, ge=0)
+    breaker_probes: int = Field(default=1, ge=1)
+
+    # Rate limiting (CF-RATE).
+    rate_limit: float | None = Field(default=None, gt=0)
+    rate_burst: float | None = Field(default=None, gt=0)
+    quota_per_minute: int | None = Field(default=None, gt=0)
+    quota_per_hour: int | None = Field(default=None, gt=0)
+    quota_per_day: int | None = Field(default=None, gt=0)
+    adaptive_rate_limit: bool = True
+    max_concurrency: int = Field(default=10, ge=1)
+
+    # Pagination (CF-PAGE).
+    pagination: PaginationKind = "none"
+    records_path: str = ""
+    page_size: int = Field(default=100, ge=1)
+    page_size_param: str = "limit"
+    page_param: str = "page"
+    next_path: str = "next"
+    max_pages: int = Field(default=10_000, ge=1)
+
+    @model_validator(mode="after")
+    def _check_token_url(self) -> ConnectorSettings:
+        if self.token_url is not None and not self.token_url.startswith(("https://", "http://")):
+            raise ValueError("token_url must be an absolute http(s) URL")
+        return self
+
+    def quotas(self) -> tuple[tuple[int, float], ...]:
+        """Return the configured quotas as ``(limit, period_seconds)`` pairs."""
+        periods = ((self.quota_per_minute, 60.0), (self.quota_per_hour, 3600.0), (self.quota_per_day, 86400.0))
+        return tuple((limit, period) for limit, period in periods if limit)
+
+    def secret_values(self) -> list[str]:
+        """Return every configured secret value, for redaction."""
+        secrets = (self.api_key, self.token, self.password, self.client_secret)
+        return [value.get_secret_value() for value in secrets if value and value.get_secret_value()]

@@ -1,0 +1,154 @@
+"""The one place httpx is configured and its exceptions are translated into `ConnectorError`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Union
+
+import httpx
+
+from .errors import (
+    ConnectorError,
+    InvalidRequestError,
+    NetworkError,
+    ParsingError,
+    RequestTimeoutError,
+    UnsupportedError,
+    ValidationError,
+    error_for_status,
+    is_retryable_status,
+)
+from .redaction import Redactor
+from .response import JSONValue
+from .settings import ConnectorSettings
+
+__all__ = [
+    "ParamValue",
+    "QueryParams",
+    "client_options",
+    "decode_body",
+    "describe",
+    "error_from_response",
+    "map_httpx_errors",
+]
+
+ParamValue = Union[str, int, float, bool, None, Sequence[Union[str, int, float, bool, None]]]  # noqa: UP007 - evaluated on 3.10
+#: Query parameters as callers pass them: values are scalars or lists of scalars.
+QueryParams = Mapping[str, ParamValue]
+
+# httpx class -> (our class, whether the request may have reached the server). Order matters:
+# the first match wins, so subclasses come before their bases. `tests/test_transport.py` fails
+# if an httpx exception class is missing here.
+_HTTPX_ERRORS: tuple[tuple[type[Exception], type[ConnectorError], bool], ...] = (
+    (httpx.ConnectTimeout, RequestTimeoutError, False),
+    (httpx.PoolTimeout, RequestTimeoutError, False),
+    (httpx.TimeoutException, RequestTimeoutError, True),
+    (httpx.ConnectError, NetworkError, False),
+    (httpx.ProxyError, NetworkError, False),
+    (httpx.NetworkError, NetworkError, True),
+    (httpx.RemoteProtocolError, NetworkError, True),
+    (httpx.LocalProtocolError, InvalidRequestError, False),
+    (httpx.UnsupportedProtocol, UnsupportedError, False),
+    (httpx.DecodingError, ParsingError, True),
+    (httpx.TooManyRedirects, InvalidRequestError, True),
+    (httpx.InvalidURL, ValidationError, False),
+    (httpx.CookieConflict, ValidationError, False),
+    (httpx.StreamError, UnsupportedError, False),
+)
+
+
+def client_options(settings: ConnectorSettings) -> dict[str, object]:
+    """Return keyword arguments for `httpx.Client` / `httpx.AsyncClient` built from settings."""
+    return {
+        "base_url": settings.base_url.rstrip("/") + "/",
+        "timeout": httpx.Timeout(
+            connect=settings.timeout_connect,
+            read=settings.timeout_read,
+            write=settings.timeout_write,
+            pool=settings.timeout_pool,
+        ),
+        "limits": httpx.Limits(
+            max_connections=settings.max_concurrency, max_keepalive_connections=settings.max_concurrency
+        ),
+        # TLS verification is always on (CF-SEC-2); a private CA is added, never a bypass.
+        "verify": settings.ca_bundle or True,
+        "headers": {"User-Agent": settings.user_agent, "Accept": "application/json"},
+        "follow_redirects": True,
+    }
+
+
+def describe(request: httpx.Request) -> str:
+    """Return ``"METHOD host/path"``: what messages and logs may say about a request (no query)."""
+    return f"{request.method} {request.url.host}{request.url.path}"
+
+
+@contextmanager
+def map_httpx_errors(request: httpx.Request, redactor: Redactor) -> Iterator[None]:
+    """Translate httpx exceptions raised inside the block into `ConnectorError` subclasses."""
+    try:
+        yield
+    except httpx.HTTPError as exc:
+        raise _translate(exc, request, redactor) from exc
+    except (httpx.InvalidURL, httpx.CookieConflict, httpx.StreamError) as exc:
+        raise _translate(exc, request, redactor) from exc
+
+
+def _translate(exc: Exception, request: httpx.Request, redactor: Redactor) -> ConnectorError:
+    for httpx_class, error_class, sent in _HTTPX_ERRORS:
+        if isinstance(exc, httpx_class):
+            reason = redactor.text(str(exc)) or type(exc).__name__
+            error = error_class(f"{type(exc).__name__}: {reason}", source=describe(request))
+            if hasattr(error, "request_sent"):
+                error.request_sent = sent
+            return error
+    raise TypeError(f"unmapped httpx exception {type(exc).__name__}") from exc
+
+
+def decode_body(response: httpx.Response, source: str) -> JSONValue:
+    """Return the decoded body: JSON for JSON media types, text otherwise, None when empty."""
+    if not response.content:
+        return None
+    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        try:
+            data: JSONValue = json.loads(response.content)
+        except ValueError as exc:
+            raise ParsingError(f"invalid JSON in {response.status_code} response", source=source) from exc
+        return data
+    return response.text
+
+
+def _api_message(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict):
+        for key in ("message", "error_description", "detail", "error"):
+            value = body.get(key)
+            if isinstance(value, str):
+                return value[:300]
+    return None
+
+
+def error_from_response(
+    response: httpx.Response, *, redactor: Redactor, correlation_id: str, retry_after: float | None
+) -> ConnectorError:
+    """Return the error for an HTTP error status (4xx or 5xx)."""
+    status = response.status_code
+    source = describe(response.request)
+    details: dict[str, object] = {}
+    message = _api_message(response)
+    if message:
+        details["api_message"] = redactor.text(message)
+    return error_for_status(status)(
+        f"HTTP {status} {response.reason_phrase}".strip(),
+        status=status,
+        retryable=is_retryable_status(status),
+        correlation_id=correlation_id,
+        source=source,
+        details=details,
+        retry_after=retry_after,
+    )
