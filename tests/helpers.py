@@ -1,0 +1,59 @@
+"""Rendering and checking helpers shared by the factory's tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import copier
+
+ROOT = Path(__file__).resolve().parent.parent
+REALWORLD = ROOT.parent / "shared" / "realworld"
+
+__all__ = ["REALWORLD", "ROOT", "copier_cli", "render", "run_checks"]
+
+
+def render(destination: Path, **data: object) -> Path:
+    """Render the working tree of the template into ``destination`` with ``data`` and defaults."""
+    data.setdefault("connector_name", "Frankfurter")
+    copier.run_copy(
+        str(ROOT),
+        str(destination),
+        data=data,
+        defaults=True,
+        unsafe=True,
+        vcs_ref="HEAD",
+        quiet=True,
+    )
+    return destination
+
+
+def copier_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the ``copier`` command line as a user would, with this interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "copier", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(cwd / "src"), PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, env=env, check=False)
+
+
+def run_checks(project: Path) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Run a rendered project's own checks; return each command's result by name."""
+    python = sys.executable
+    commands = {
+        "ruff format": [python, "-m", "ruff", "format", "--check", "."],
+        "ruff check": [python, "-m", "ruff", "check", "."],
+        "mypy": [python, "-m", "mypy", "--strict", "src"],
+        "pytest": [python, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:xdist"],
+    }
+    return {name: _run(command, project) for name, command in commands.items()}

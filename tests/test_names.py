@@ -1,0 +1,130 @@
+"""Name derivation and validation used by copier.yml (hooks/names.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hooks import names
+
+
+@pytest.mark.parametrize(
+    ("display", "slug", "package", "prefix", "env"),
+    [
+        ("Frankfurter", "frankfurter-connector", "frankfurter_connector", "Frankfurter", "FRANKFURTER_"),
+        ("OpenWeather", "openweather-connector", "openweather_connector", "OpenWeather", "OPENWEATHER_"),
+        ("HubSpot", "hubspot-connector", "hubspot_connector", "HubSpot", "HUBSPOT_"),
+        ("open weather", "open-weather-connector", "open_weather_connector", "OpenWeather", "OPEN_WEATHER_"),
+        ("ADS-B", "ads-b-connector", "ads_b_connector", "ADSB", "ADS_B_"),
+    ],
+)
+def test_derived_names(display: str, slug: str, package: str, prefix: str, env: str) -> None:
+    """Each display name derives the documented slug, package, class prefix and env prefix."""
+    assert names.project_slug(display) == slug
+    assert names.package_name(slug) == package
+    assert names.class_prefix(display) == prefix
+    assert names.env_prefix(package) == env
+    assert names.name_error(display) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("../x", "must not contain"),
+        ("a/b", "must not contain"),
+        ("a\\b", "must not contain"),
+        ("class", "keyword"),
+        ("--", "at least one letter"),
+        ("2fa", "start with a letter"),
+    ],
+)
+def test_bad_connector_names_are_explained(value: str, fragment: str) -> None:
+    """A bad display name gets a message naming the field and the problem."""
+    message = names.name_error(value)
+    assert message.startswith("connector_name")
+    assert fragment in message
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("json", "standard-library"),
+        ("os", "standard-library"),
+        ("class", "keyword"),
+        ("match", "keyword"),
+        ("My-Package", "lowercase Python identifier"),
+        ("../pkg", "must not contain"),
+        ("1abc", "lowercase Python identifier"),
+    ],
+)
+def test_bad_package_names_are_explained(value: str, fragment: str) -> None:
+    """Keywords, stdlib modules, path tricks and non-identifiers are rejected as package names."""
+    message = names.package_error(value)
+    assert message.startswith("package_name")
+    assert fragment in message
+
+
+def test_good_package_name_passes() -> None:
+    """An ordinary identifier is accepted."""
+    assert names.package_error("frankfurter_connector") == ""
+
+
+@pytest.mark.parametrize("value", ["../evil", "a/b", "Upper", "-lead", ""])
+def test_bad_slugs_are_rejected(value: str) -> None:
+    """Slugs must be lowercase words joined by '-', with no path separators."""
+    assert names.slug_error(value).startswith("project_slug")
+
+
+@pytest.mark.parametrize("value", ["lower", "Has Space", "Class-", "", "None"])
+def test_bad_class_prefixes_are_rejected(value: str) -> None:
+    """Class prefixes must be CamelCase identifiers and not keywords."""
+    assert names.prefix_error(value).startswith("class_prefix")
+
+
+@pytest.mark.parametrize("value", ["ftp://x.example", "api.example.com", "https://", "javascript:alert(1)", ""])
+def test_non_http_urls_are_rejected(value: str) -> None:
+    """Only absolute http(s) URLs are accepted as base URLs."""
+    assert names.url_error(value).startswith("base_url")
+
+
+@pytest.mark.parametrize("value", ["https://api.example.com", "http://127.0.0.1:8080/v1", "https://x.io/a?b=c"])
+def test_http_urls_are_accepted(value: str) -> None:
+    """Absolute http(s) URLs pass."""
+    assert names.url_error(value) == ""
+
+
+def test_long_hostile_input_is_fast() -> None:
+    """The patterns run in linear time: a long adversarial string is checked at once."""
+    hostile = "a" * 200_000 + "!"
+    assert names.name_error(hostile) == ""
+    assert names.package_error(hostile).startswith("package_name")
+    assert names.url_error("http://" + "a" * 200_000 + " ")
+
+
+@pytest.mark.parametrize("value", ['say "hi"', "back\\slash", "two\nlines"])
+def test_free_text_that_would_break_toml_or_docstrings_is_rejected(value: str) -> None:
+    """Descriptions and author names go into TOML strings and docstrings verbatim."""
+    assert names.text_error(value, "description").startswith("description")
+
+
+def test_given_answers_are_checked_before_copier_sees_them() -> None:
+    """A bad --data answer stops the copy with a clean message; other answers pass through."""
+    from copier.errors import UserMessageError
+
+    assert names.given_answer_is_valid("connector_name", {"data": {}})
+    assert names.given_answer_is_valid("connector_name", {"data": {"connector_name": "Frankfurter"}})
+    with pytest.raises(UserMessageError, match="connector_name"):
+        names.given_answer_is_valid("connector_name", {"data": {"connector_name": "class"}})
+    with pytest.raises(UserMessageError, match="page_size"):
+        names.given_answer_is_valid("page_size", {"data": {"page_size": "0"}})
+
+
+@pytest.mark.parametrize("field", sorted(names._VALIDATORS))
+def test_every_validated_question_has_a_guard_in_copier_yml(field: str) -> None:
+    """copier.yml guards and validates each question that has a validator, with the same function."""
+    from tests.helpers import ROOT
+
+    config = (ROOT / "copier.yml").read_text()
+    assert f"{field} | validate('{field}')" in config
+    assert f"('{field}' | given_answer_is_valid(_copier_conf))" in config

@@ -1,0 +1,69 @@
+"""Rendered connectors pass their own checks the moment they are rendered.
+
+The runtime modules are plain Python, identical for every answer; answers only change
+``config.py``, ``__init__.py``, ``connector.py``, ``pyproject.toml`` and the README. So the
+covering set below renders each auth kind once and each pagination kind once (paired off),
+which exercises every branch of those templates; the defaults render is checked on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import render, run_checks
+
+AUTH_KINDS = ["none", "api_key_header", "api_key_query", "bearer", "basic", "oauth2_client_credentials"]
+PAGINATION_KINDS = ["offset", "page", "cursor", "next_url", "link_header", "none"]
+COVERING_SET = [
+    pytest.param({"auth": auth, "pagination": pagination}, id=f"{auth}-{pagination}")
+    for auth, pagination in zip(AUTH_KINDS, PAGINATION_KINDS, strict=True)
+]
+
+
+def _assert_checks_pass(project: Path) -> None:
+    failures = {
+        name: (result.stdout + result.stderr)[-3000:]
+        for name, result in run_checks(project).items()
+        if result.returncode != 0
+    }
+    assert not failures, failures
+
+
+def test_defaults_render_a_checked_project(tmp_path: Path) -> None:
+    """`copier copy --defaults` gives a project whose pytest, ruff and mypy --strict pass."""
+    project = render(tmp_path / "frankfurter-connector")
+    package = project / "src" / "frankfurter_connector"
+    assert (package / "py.typed").exists()
+    assert "class FrankfurterConnector(Connector)" in (package / "connector.py").read_text()
+    assert "class AsyncFrankfurterConnector(AsyncConnector)" in (package / "connector.py").read_text()
+    assert 'env_prefix="FRANKFURTER_"' in (package / "config.py").read_text()
+    _assert_checks_pass(project)
+
+
+@pytest.mark.parametrize("answers", COVERING_SET)
+def test_each_auth_and_pagination_kind_renders_a_checked_project(tmp_path: Path, answers: dict[str, str]) -> None:
+    """Every auth and pagination answer renders a project whose own checks pass."""
+    project = render(tmp_path / "acme", connector_name="Acme Data", **answers)
+    config = (project / "src" / "acme_data_connector" / "config.py").read_text()
+    assert f'auth: AuthKind = "{answers["auth"]}"' in config
+    assert f'pagination: PaginationKind = "{answers["pagination"]}"' in config
+    _assert_checks_pass(project)
+
+
+def test_answers_file_records_every_answer_and_no_secret(tmp_path: Path) -> None:
+    """The answers file keeps what update needs, and has no place for credentials."""
+    project = render(tmp_path / "p", auth="bearer", pagination="cursor", next_path="meta.next")
+    answers = (project / ".copier-answers.yml").read_text()
+    for line in ("auth: bearer", "pagination: cursor", "next_path: meta.next", "connector_name: Frankfurter"):
+        assert line in answers
+    for secret_word in ("token:", "password:", "api_key:", "client_secret:"):
+        assert secret_word not in answers
+
+
+def test_questions_that_do_not_apply_are_not_recorded(tmp_path: Path) -> None:
+    """With auth none and no pagination, their follow-up questions are not asked or saved."""
+    answers = (render(tmp_path / "p") / ".copier-answers.yml").read_text()
+    for question in ("auth_param_name", "token_url", "page_param", "next_path", "records_path"):
+        assert f"{question}:" not in answers
