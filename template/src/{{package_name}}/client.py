@@ -51,6 +51,10 @@ class _Base:
         self._transport = transport
         self._closed = False
         self._auth = build_auth(self.settings, self.clock.now)
+        self._setup()
+
+    def _setup(self) -> None:
+        """Extend the core after construction (e.g. add `core.inspectors`); a no-op here."""
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else ("connected" if self.is_connected else "idle")
@@ -135,6 +139,8 @@ class Connector(_Base):
         json: JSONValue = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
+        cost: float = 1.0,
+        idempotent: bool | None = None,
     ) -> Response:
         """Send one logical call through the resilience layer and return its `Response`.
 
@@ -145,6 +151,9 @@ class Connector(_Base):
             json: JSON body.
             headers: Extra headers; include the idempotency header to let POST/PATCH be retried.
             timeout: Seconds for each phase of each attempt; the settings' timeouts otherwise.
+            cost: What the call takes from the rate limiter: 1 per request, or query points.
+            idempotent: Whether sending the call twice is harmless; by default GET, HEAD, OPTIONS,
+                PUT and DELETE are, and POST and PATCH only with the idempotency header.
 
         Raises:
             ConnectorError: A subclass naming what failed, after retries where they apply.
@@ -163,7 +172,7 @@ class Connector(_Base):
             timeout=timeout or httpx.USE_CLIENT_DEFAULT,
         )
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
-            return self._drive(self.core.call(request), client)
+            return self._drive(self.core.call(request, cost=cost, idempotent=idempotent), client)
 
     def _drive(self, flow: CallFlow, client: httpx.Client) -> Response:
         action = next(flow)
@@ -321,6 +330,8 @@ class AsyncConnector(_Base):
         json: JSONValue = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
+        cost: float = 1.0,
+        idempotent: bool | None = None,
     ) -> Response:
         """Send one logical call through the resilience layer and return its `Response`.
 
@@ -331,6 +342,9 @@ class AsyncConnector(_Base):
             json: JSON body.
             headers: Extra headers; include the idempotency header to let POST/PATCH be retried.
             timeout: Seconds for each phase of each attempt; the settings' timeouts otherwise.
+            cost: What the call takes from the rate limiter: 1 per request, or query points.
+            idempotent: Whether sending the call twice is harmless; by default GET, HEAD, OPTIONS,
+                PUT and DELETE are, and POST and PATCH only with the idempotency header.
 
         Raises:
             ConnectorError: A subclass naming what failed, after retries where they apply.
@@ -349,7 +363,7 @@ class AsyncConnector(_Base):
             timeout=timeout or httpx.USE_CLIENT_DEFAULT,
         )
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
-            return await self._drive(self.core.call(request), client)
+            return await self._drive(self.core.call(request, cost=cost, idempotent=idempotent), client)
 
     async def _drive(self, flow: CallFlow, client: httpx.AsyncClient) -> Response:
         action = next(flow)

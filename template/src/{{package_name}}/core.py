@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -30,11 +30,11 @@ from .resilience.breaker import BreakerState, CircuitBreaker
 from .resilience.bucket import RateLimiter
 from .resilience.clock import Clock
 from .resilience.retry import RetryPolicy, parse_retry_after
-from .response import Response, ResponseMeta
+from .response import JSONValue, Response, ResponseMeta
 from .settings import ConnectorSettings
 from .transport import decode_body, describe, error_from_response
 
-__all__ = ["Action", "CallFlow", "ConnectorCore", "Send", "Sleep"]
+__all__ = ["Action", "CallFlow", "ConnectorCore", "ResponseInspector", "Send", "Sleep"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,11 @@ class Sleep:
 
 Action = Send | Sleep
 CallFlow = Generator[Action, "httpx.Response | None", Response]
+
+#: Looks at a successful answer's decoded body and returns the error it hides, if any (for APIs
+#: such as GraphQL that report failures inside HTTP 200). Returned errors go through the same
+#: retry and hook steps as HTTP errors.
+ResponseInspector = Callable[[httpx.Response, JSONValue], "ConnectorError | None"]
 
 
 def _is_unhealthy(error: ConnectorError) -> bool:
@@ -74,6 +79,7 @@ class ConnectorCore:
         self.settings = settings
         self.clock = clock
         self.hooks = hooks
+        self.inspectors: list[ResponseInspector] = []
         self.redactor = Redactor(settings.secret_values(), names=[settings.auth_param_name])
         self.retry = RetryPolicy(
             max_retries=settings.max_retries,
@@ -97,16 +103,17 @@ class ConnectorCore:
             adaptive=settings.adaptive_rate_limit,
         )
 
-    def call(self, request: httpx.Request, *, cost: float = 1.0) -> CallFlow:
+    def call(self, request: httpx.Request, *, cost: float = 1.0, idempotent: bool | None = None) -> CallFlow:
         """Run one logical call: admit, throttle, send, classify, retry; return the `Response`.
 
         ``cost`` is what the request takes from the rate limiter (1 per request, or query points).
+        ``idempotent`` overrides the method's own safety (e.g. a GraphQL query sent by POST).
         """
         settings, clock = self.settings, self.clock
         started = clock.now()
         correlation_id = request.headers.get(settings.correlation_header) or uuid.uuid4().hex
         request.headers[settings.correlation_header] = correlation_id
-        has_key = settings.idempotency_header in request.headers
+        has_key = settings.idempotency_header in request.headers or bool(idempotent)
         source = describe(request)
         attempt = 0
         while True:
@@ -207,6 +214,10 @@ class ConnectorCore:
             self.breaker.record_success()
             self._record_attempt(response.request, response.status_code, now, attempt, correlation_id)
             data = decode_body(response, describe(response.request))
+            for inspect in self.inspectors:
+                hidden = inspect(response, data)
+                if hidden is not None:
+                    return hidden
             meta = ResponseMeta(now - started, attempt, correlation_id, status)
             return Response(response.status_code, response.headers, data, meta, str(response.url))
         if response.status_code < 500:

@@ -8,9 +8,11 @@ Each record carries ``method``, ``path``, ``status``, ``duration``, ``attempt`` 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import logging
 from collections.abc import Iterator
+from types import ModuleType
 
 __all__ = ["logger", "span"]
 
@@ -20,10 +22,18 @@ logger = logging.getLogger(__name__.rpartition(".")[0])
 @contextlib.contextmanager
 def span(name: str, attributes: dict[str, str]) -> Iterator[None]:
     """Trace the block as an OpenTelemetry span when ``opentelemetry`` is installed; else do nothing."""
-    try:
-        trace = importlib.import_module("opentelemetry.trace")
-    except ImportError:
+    trace = _opentelemetry_trace()
+    if trace is None:
         yield
         return
     with trace.get_tracer(logger.name).start_as_current_span(name, attributes=attributes):
         yield
+
+
+@functools.cache
+def _opentelemetry_trace() -> ModuleType | None:
+    """Import ``opentelemetry.trace`` once; None when it is not installed (it is optional)."""
+    try:
+        return importlib.import_module("opentelemetry.trace")
+    except ImportError:
+        return None

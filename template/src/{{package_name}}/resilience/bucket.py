@@ -98,6 +98,11 @@ class TokenBucket:
         self.tokens -= cost
         return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
 
+    def reset(self, now: float, tokens: float) -> None:
+        """Hold exactly ``tokens`` (capped at ``burst``): the API reported its own count."""
+        self._refill(now)
+        self.tokens = min(tokens, self.burst)
+
     def clamp(self, now: float, tokens: float) -> None:
         """Hold no more than ``tokens`` (the API says fewer remain than we thought)."""
         self._refill(now)
@@ -170,6 +175,20 @@ class RateLimiter:
             for quota in self.quotas:
                 wait += quota.reserve(now + wait)
             return wait
+
+    def observe_points(self, *, maximum: float, available: float, restore_rate: float, now: float) -> None:
+        """Follow a cost-based API's own bucket: ``available`` of ``maximum`` points, refilled at ``restore_rate``/s.
+
+        Used for GraphQL query cost (e.g. ``extensions.cost.throttleStatus``); `reserve` is then
+        called with each query's expected cost, so the client waits before the server throttles.
+        """
+        if maximum <= 0 or restore_rate <= 0:
+            return
+        with self._lock:
+            bucket = self.bucket
+            if bucket is None or bucket.rate != restore_rate or bucket.burst != maximum:
+                bucket = self.bucket = TokenBucket(rate=restore_rate, burst=maximum, now=now)
+            bucket.reset(now, available)
 
     def block(self, now: float, seconds: float) -> None:
         """Send nothing for ``seconds`` (the API answered 429 with ``Retry-After``)."""

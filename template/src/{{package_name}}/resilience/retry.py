@@ -110,7 +110,8 @@ class RetryPolicy:
             error: The failure of the last attempt.
             attempt: Attempts made so far, the failed one included (1-based).
             method: HTTP method of the request.
-            has_idempotency_key: The request carries an idempotency key header.
+            has_idempotency_key: The request carries an idempotency key header, or the caller
+                declared it idempotent.
             sent: The request may have reached the server (False for connect failures).
             elapsed: Seconds since the logical call started.
         """
