@@ -20,12 +20,15 @@ from jinja2.ext import Extension
 __all__ = [
     "ConnectorNamesExtension",
     "class_prefix",
+    "domain_imports",
+    "domains_error",
     "email_error",
     "env_prefix",
     "given_answer_is_valid",
     "name_error",
     "package_error",
     "package_name",
+    "path_prefix_error",
     "positive_error",
     "prefix_error",
     "project_slug",
@@ -42,6 +45,7 @@ _PACKAGE = re.compile(r"[a-z_][a-z0-9_]*")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOKEN = re.compile(r"[A-Za-z0-9_.-]+")
+_PATH = re.compile(r"[A-Za-z0-9_./-]*")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _URL = re.compile(r"https?://[^\s/?#]+(?:[/?#][^\s]*)?")
 _FORBIDDEN_IN_NAMES = ("/", "\\", "..", "\x00")
@@ -161,6 +165,35 @@ def positive_error(value: object, field: str) -> str:
     return ""
 
 
+def domains_error(value: str) -> str:
+    """Return why a comma-separated list of domain names is unusable, or ``""``."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        return "domains must name at least one domain, e.g. 'contacts,companies'."
+    for name in names:
+        if not _PACKAGE.fullmatch(name) or keyword.iskeyword(name) or name in {"base", "discover"}:
+            return f"domains: {name!r} must be a lowercase identifier (not a keyword or 'base'), e.g. 'contacts'."
+    if len(set(names)) != len(names):
+        return "domains must not repeat a name."
+    return ""
+
+
+def path_prefix_error(value: str) -> str:
+    """Return why a domain path prefix is unusable, or ``""`` (empty is allowed)."""
+    if value and (".." in value or value.startswith("/") or not _PATH.fullmatch(value)):
+        return "domain_path_prefix must be a relative path like 'crm/v3/objects/', without '..'."
+    return ""
+
+
+def domain_imports(domains: list[str]) -> list[tuple[str, str]]:
+    """Return ``(module, names)`` import lines for connector.py, sorted as isort sorts them."""
+    lines = [("domains", "discover"), ("domains.base", "AsyncDomain, Domain")]
+    for name in domains:
+        classes = sorted([f"Async{class_prefix(name)}", class_prefix(name)], key=str.lower)
+        lines.append((f"domains.{name}", ", ".join(classes)))
+    return sorted(lines)
+
+
 _VALIDATORS: dict[str, Callable[[Any], str]] = {
     "connector_name": name_error,
     "project_slug": slug_error,
@@ -177,6 +210,8 @@ _VALIDATORS: dict[str, Callable[[Any], str]] = {
     "page_size_param": partial(token_error, field="page_size_param", example="limit", optional=True),
     "page_param": partial(token_error, field="page_param", example="cursor"),
     "next_path": partial(token_error, field="next_path", example="paging.next.after"),
+    "domains": domains_error,
+    "domain_path_prefix": path_prefix_error,
 }
 
 

@@ -128,3 +128,32 @@ def test_every_validated_question_has_a_guard_in_copier_yml(field: str) -> None:
     config = (ROOT / "copier.yml").read_text()
     assert f"{field} | validate('{field}')" in config
     assert f"('{field}' | given_answer_is_valid(_copier_conf))" in config
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("", "at least one"),
+        ("contacts,contacts", "repeat"),
+        ("Contacts", "lowercase"),
+        ("base", "lowercase"),
+        ("a-b", "lowercase"),
+    ],
+)
+def test_bad_domain_lists_are_rejected(value: str, fragment: str) -> None:
+    """Domain names become module and attribute names: identifiers, unique, not 'base'."""
+    assert fragment in names.domains_error(value)
+
+
+def test_domain_imports_are_sorted_as_isort_sorts_them() -> None:
+    """A domain that sorts before 'base' still gives import lines in isort order."""
+    lines = names.domain_imports(["accounts", "zones"])
+    assert [module for module, _ in lines] == ["domains", "domains.accounts", "domains.base", "domains.zones"]
+    assert ("domains.accounts", "Accounts, AsyncAccounts") in lines
+    assert ("domains.zones", "AsyncZones, Zones") in lines
+
+
+@pytest.mark.parametrize("value", ["../x", "/abs/", "a b/"])
+def test_bad_domain_path_prefixes_are_rejected(value: str) -> None:
+    """The path prefix stays relative to base_url."""
+    assert names.path_prefix_error(value).startswith("domain_path_prefix")

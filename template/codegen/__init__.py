@@ -1,0 +1,1 @@
+"""Regenerates this connector's generated modules from the API description in api/."""

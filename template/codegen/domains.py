@@ -1,0 +1,117 @@
+"""Creates the module of each business domain named in the answers, once; never overwrites one.
+
+Run by Copier after rendering (``python -m codegen.domains``), and by hand to add domains:
+``python -m codegen.domains tickets deals``. A created module belongs to you: edit it freely.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+__all__ = ["domain_module", "main", "record_name", "write_domains"]
+
+_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+
+
+def record_name(domain: str) -> str:
+    """Return the record class for a domain: ``contacts`` -> ``Contact``, ``companies`` -> ``Company``."""
+    if domain.endswith("ies"):
+        singular = domain[:-3] + "y"
+    elif domain.endswith(("sses", "xes", "ches", "shes")):
+        singular = domain[:-2]
+    elif domain.endswith("s") and not domain.endswith("ss"):
+        singular = domain[:-1]
+    else:
+        singular = domain + "_record"
+    return _camel(singular)
+
+
+def domain_module(domain: str, path: str) -> str:
+    """Return the source of a new domain module."""
+    cls, record, title = _camel(domain), record_name(domain), domain.replace("_", " ")
+    exported = ", ".join(f'"{name}"' for name in sorted({f"Async{cls}", cls, record}))
+    return f'''"""{title.capitalize()}: the ``{domain}`` domain of the API."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from .base import AsyncDomain, Domain
+
+__all__ = [{exported}]
+
+
+class {record}(BaseModel):
+    """One {title} record; fields not named here are kept as extra attributes."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+
+
+class {cls}(Domain[{record}]):
+    """{title.capitalize()}, for the blocking connector."""
+
+    path = "{path}"
+    model = {record}
+
+
+class Async{cls}(AsyncDomain[{record}]):
+    """{title.capitalize()}, for the async connector."""
+
+    path = {cls}.path
+    model = {record}
+'''
+
+
+def write_domains(package_dir: Path, domains: list[str], prefix: str) -> list[Path]:
+    """Create ``domains/<name>.py`` for each domain that has no module yet; return the new files."""
+    created = []
+    for domain in domains:
+        if not _NAME.fullmatch(domain) or domain == "base":
+            raise ValueError(f"domain {domain!r} must be a lowercase identifier other than 'base'")
+        target = package_dir / "domains" / f"{domain}.py"
+        if target.exists():
+            continue
+        target.write_text(domain_module(domain, f"{prefix}{domain}"), encoding="utf-8")
+        created.append(target)
+    return created
+
+
+def _answers(project: Path) -> dict[str, str]:
+    answers: dict[str, str] = {}
+    for line in (project / ".copier-answers.yml").read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.partition(":")
+        if sep and not line.startswith((" ", "#")):
+            answers[key.strip()] = value.strip().strip("'\"")
+    return answers
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Create missing domain modules; with no names, those listed in .copier-answers.yml."""
+    parser = argparse.ArgumentParser(prog="python -m codegen.domains", description=__doc__)
+    parser.add_argument("names", nargs="*", help="domains to add (default: the 'domains' answer)")
+    parser.add_argument("--project", type=Path, default=Path.cwd(), help="project root (default: here)")
+    args = parser.parse_args(argv)
+    answers = _answers(args.project)
+    names = args.names or [name.strip() for name in answers.get("domains", "").split(",") if name.strip()]
+    package_dir = args.project / "src" / answers["package_name"]
+    try:
+        created = write_domains(package_dir, names, answers.get("domain_path_prefix", ""))
+    except ValueError as error:
+        print(f"codegen.domains: {error}", file=sys.stderr)
+        return 1
+    for path in created:
+        print(f"created {path.relative_to(args.project)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
