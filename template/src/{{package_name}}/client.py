@@ -20,7 +20,7 @@ from .core import CallFlow, ConnectorCore, Send, Sleep
 from .errors import ConnectorError, UnsupportedError
 from .events import Hooks
 from .observability import span
-from .pagination import PageRequest, Paginator
+from .pagination import Page, PageRequest, PageState, Paginator
 from .resilience.clock import Clock, SystemClock
 from .response import JSONValue, Response
 from .settings import ConnectorSettings
@@ -248,16 +248,21 @@ class Connector(_Base):
         """Send a DELETE; see `request`."""
         return self.request("DELETE", path, params=params, headers=headers)
 
+    def pages(self, path: str, *, params: QueryParams | None = None, resume: PageState | None = None) -> Iterator[Page]:
+        """Yield every `Page` with the state to resume after it; start from ``resume`` when given."""
+        pager = self._paginator(path, params)
+        request: PageRequest | None = pager.restore(resume) if resume else pager.first()
+        while request is not None:
+            response = self.get(request.path, params=request.params)
+            records = pager.records(response)
+            request = pager.next(response, records)
+            yield Page(records, pager.state(request) if request else None)
+
     def paginate(self, path: str, *, params: QueryParams | None = None) -> Iterator[list[JSONValue]]:
         """Yield each page's records, lazily, until the paginator stops (see ``pagination.py``)."""
-        pager = self._paginator(path, params)
-        page: PageRequest | None = pager.first()
-        while page is not None:
-            response = self.get(page.path, params=page.params)
-            records = pager.records(response)
-            if records:
-                yield records
-            page = pager.next(response, records)
+        for page in self.pages(path, params=params):
+            if page.records:
+                yield page.records
 
     def items(self, path: str, *, params: QueryParams | None = None) -> Iterator[JSONValue]:
         """Yield every record of every page."""
@@ -441,16 +446,23 @@ class AsyncConnector(_Base):
         """Send a DELETE; see `request`."""
         return await self.request("DELETE", path, params=params, headers=headers)
 
+    async def pages(
+        self, path: str, *, params: QueryParams | None = None, resume: PageState | None = None
+    ) -> AsyncIterator[Page]:
+        """Yield every `Page` with the state to resume after it; start from ``resume`` when given."""
+        pager = self._paginator(path, params)
+        request: PageRequest | None = pager.restore(resume) if resume else pager.first()
+        while request is not None:
+            response = await self.get(request.path, params=request.params)
+            records = pager.records(response)
+            request = pager.next(response, records)
+            yield Page(records, pager.state(request) if request else None)
+
     async def paginate(self, path: str, *, params: QueryParams | None = None) -> AsyncIterator[list[JSONValue]]:
         """Yield each page's records, lazily, until the paginator stops (see ``pagination.py``)."""
-        pager = self._paginator(path, params)
-        page: PageRequest | None = pager.first()
-        while page is not None:
-            response = await self.get(page.path, params=page.params)
-            records = pager.records(response)
-            if records:
-                yield records
-            page = pager.next(response, records)
+        async for page in self.pages(path, params=params):
+            if page.records:
+                yield page.records
 
     async def items(self, path: str, *, params: QueryParams | None = None) -> AsyncIterator[JSONValue]:
         """Yield every record of every page."""

@@ -17,6 +17,8 @@ from types import ModuleType
 __all__ = ["logger", "span"]
 
 logger = logging.getLogger(__name__.rpartition(".")[0])
+# A library adds only a NullHandler, so that nothing is printed until the application configures logging.
+logger.addHandler(logging.NullHandler())
 
 
 @contextlib.contextmanager

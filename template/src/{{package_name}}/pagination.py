@@ -19,7 +19,7 @@ from .response import JSONValue, Response
 from .settings import ConnectorSettings, PaginationKind
 from .transport import ParamValue, QueryParams
 
-__all__ = ["PageRequest", "Paginator", "dig"]
+__all__ = ["Page", "PageRequest", "PageState", "Paginator", "dig"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,64 @@ class PageRequest:
 
     path: str
     params: dict[str, ParamValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PageState:
+    """Where a walk through pages stands, as plain data: save it to resume after an interruption."""
+
+    request: PageRequest
+    position: int
+    pages: int
+    seen: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, JSONValue]:
+        """Return the state as JSON-ready data."""
+        params = {key: _json_param(value) for key, value in self.request.params.items()}
+        return {
+            "path": self.request.path,
+            "params": params,
+            "position": self.position,
+            "pages": self.pages,
+            "seen": list(self.seen),
+        }
+
+    @classmethod
+    def from_json(cls, data: JSONValue) -> PageState:
+        """Read a state written by `to_json`; raise `ParsingError` if it is not one."""
+        if not isinstance(data, dict):
+            raise ParsingError("a page state must be a JSON object")
+        try:
+            params = data["params"]
+            seen = data["seen"]
+            if not isinstance(params, dict) or not isinstance(seen, list):
+                raise TypeError("params must be an object and seen a list")
+            request = PageRequest(str(data["path"]), {str(k): _param(v) for k, v in params.items()})
+            return cls(request, int(str(data["position"])), int(str(data["pages"])), tuple(str(s) for s in seen))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParsingError(f"not a page state: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its records, and the state to resume from after it (None after the last page)."""
+
+    records: list[JSONValue]
+    next: PageState | None
+
+
+def _json_param(value: ParamValue) -> JSONValue:
+    if isinstance(value, (list, tuple)):
+        return [item for item in value]
+    return value  # type: ignore[return-value]  # scalars are JSON values
+
+
+def _param(value: JSONValue) -> ParamValue:
+    if isinstance(value, list):
+        return [item if isinstance(item, (str, int, float, bool)) or item is None else str(item) for item in value]
+    if isinstance(value, dict):
+        return str(value)
+    return value
 
 
 def dig(data: JSONValue, path: str) -> JSONValue:
@@ -78,6 +136,16 @@ class Paginator:
             params[self.settings.page_param] = self._position
         self.params = params
         return PageRequest(self.path, params)
+
+    def state(self, request: PageRequest) -> PageState:
+        """Return the resumable state for ``request``, the next page to fetch."""
+        return PageState(request, self._position, self.pages, tuple(sorted(self._seen)))
+
+    def restore(self, state: PageState) -> PageRequest:
+        """Continue from a saved `PageState`; return the request to send next."""
+        self.params = {k: v for k, v in state.request.params.items() if k != self.settings.page_param}
+        self._position, self.pages, self._seen = state.position, state.pages, set(state.seen)
+        return state.request
 
     def records(self, response: Response) -> list[JSONValue]:
         """Return the records of a page; raise `ParsingError` if they are not a list."""
