@@ -175,6 +175,12 @@ class Connector(_Base):
             return self._drive(self.core.call(request, cost=cost, idempotent=idempotent), client)
 
     def _drive(self, flow: CallFlow, client: httpx.Client) -> Response:
+        try:
+            return self._run(flow, client)
+        finally:
+            flow.close()  # an interrupted call still releases what the core reserved
+
+    def _run(self, flow: CallFlow, client: httpx.Client) -> Response:
         action = next(flow)
         while True:
             try:
@@ -371,6 +377,12 @@ class AsyncConnector(_Base):
             return await self._drive(self.core.call(request, cost=cost, idempotent=idempotent), client)
 
     async def _drive(self, flow: CallFlow, client: httpx.AsyncClient) -> Response:
+        try:
+            return await self._run(flow, client)
+        finally:
+            flow.close()  # a cancelled call still releases what the core reserved
+
+    async def _run(self, flow: CallFlow, client: httpx.AsyncClient) -> Response:
         action = next(flow)
         while True:
             try:

@@ -116,17 +116,9 @@ class ConnectorCore:
         has_key = settings.idempotency_header in request.headers or bool(idempotent)
         source = describe(request)
         attempt = 0
+        error: ConnectorError | None = None
         while True:
             attempt += 1
-            if not self.breaker.allow(clock.now()):
-                error: ConnectorError = CircuitOpenError(
-                    "circuit open: the API failed repeatedly; failing fast",
-                    source=source,
-                    correlation_id=correlation_id,
-                    retry_after=self.breaker.retry_in(clock.now()),
-                    attempts=attempt - 1 or 1,
-                )
-                self._fail(error)
             wait = self.limiter.reserve(clock.now(), cost)
             if wait > 0:
                 if clock.now() - started + wait > settings.retry_budget:
@@ -143,11 +135,17 @@ class ConnectorCore:
                 self._throttled(ThrottleEvent(request.method, request.url.path, wait, correlation_id))
                 yield Sleep(wait)
             outgoing = self._before_request(request)
+            if not self.breaker.allow(clock.now()):
+                # A retry refused by the breaker ends with the error that was being retried.
+                self._fail(error or self._circuit_open(source, correlation_id))
             sent_at = clock.now()
             try:
                 response = yield Send(outgoing)
             except TransportError as exc:
                 error = exc
+            except GeneratorExit:  # the caller was cancelled mid-send: free a half-open probe slot
+                self.breaker.release()
+                raise
             else:
                 if response is None:  # the drivers always resume a Send with a response
                     raise TypeError("a Send was resumed without a response")
@@ -190,6 +188,14 @@ class ConnectorCore:
             yield Sleep(decision.delay)
 
     # -- steps of the flow: each a plain method, shared by both connectors -----------------------
+
+    def _circuit_open(self, source: str, correlation_id: str) -> CircuitOpenError:
+        return CircuitOpenError(
+            "circuit open: the API failed repeatedly; failing fast",
+            source=source,
+            correlation_id=correlation_id,
+            retry_after=self.breaker.retry_in(self.clock.now()),
+        )
 
     def _before_request(self, request: httpx.Request) -> httpx.Request:
         for hook in self.hooks.before_request:

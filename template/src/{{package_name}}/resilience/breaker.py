@@ -136,6 +136,11 @@ class CircuitBreaker:
             else:
                 self._move(BreakerEvent.FAILURE)
 
+    def release(self) -> None:
+        """Report that an admitted call ended with no answer to judge (it was cancelled)."""
+        with self._lock:
+            self._release_probe()
+
     def _release_probe(self) -> None:
         if self._state is BreakerState.HALF_OPEN and self._probes_in_flight > 0:
             self._probes_in_flight -= 1
