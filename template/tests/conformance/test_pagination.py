@@ -1,0 +1,82 @@
+"""Pagination (CF-PAGE): every kind, laziness, the loop guard, and the origin check."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..api import errors
+from ..conftest import MakeDriver
+from ..server import FaultServer, Reply
+
+spec = pytest.mark.spec
+
+KINDS = {
+    "offset": {"page_param": "offset", "page_size_param": "limit"},
+    "page": {"page_param": "page", "page_size_param": "per_page"},
+    "cursor": {"page_param": "cursor", "page_size_param": "limit", "next_path": "next_cursor"},
+    "next_url": {"page_size_param": "limit", "next_path": "next"},
+    "link_header": {"page_size_param": "limit"},
+}
+
+
+def _paged(make: MakeDriver, kind: str, **overrides: object):  # type: ignore[no-untyped-def]
+    return make(pagination=kind, records_path="data", page_size=10, **{**KINDS[kind], **overrides})
+
+
+@spec("CF-PAGE-1", "CF-PAGE-2")
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_kind_reads_every_record_exactly_once(make: MakeDriver, server: FaultServer, kind: str) -> None:
+    """45 records in pages of 10: five pages, each record once, in order."""
+    api = _paged(make, kind)
+    pages = api.collect("paginate", f"{kind}/items")
+    assert [len(page) for page in pages] == [10, 10, 10, 10, 5]
+    assert [record["id"] for record in api.collect("items", f"{kind}/items")] == list(range(45))
+
+
+@spec("CF-PAGE-1")
+def test_pages_are_fetched_lazily(server: FaultServer) -> None:
+    """Taking the first page sends one request."""
+    from ..api import Connector
+    from ..conftest import settings_for
+
+    settings = settings_for(server, pagination="cursor", records_path="data", page_size=10, **KINDS["cursor"])
+    with Connector(settings) as api:
+        first = next(iter(api.paginate("cursor/items")))
+    assert len(first) == 10
+    assert len(server.requests_to("/cursor/items")) == 1
+
+
+@spec("CF-PAGE-3")
+def test_a_repeated_cursor_ends_pagination(make: MakeDriver, server: FaultServer) -> None:
+    """A server that keeps returning the same cursor is read twice, then the loop stops."""
+    server.repeat_cursor = True
+    pages = _paged(make, "cursor").collect("paginate", "cursor/items")
+    assert len(pages) == 2
+
+
+@spec("CF-PAGE-3")
+def test_max_pages_and_empty_pages_end_pagination(make: MakeDriver, server: FaultServer) -> None:
+    """max_pages caps the walk; an empty page ends it."""
+    assert len(_paged(make, "cursor", max_pages=2).collect("paginate", "cursor/items")) == 2
+    server.records = []
+    assert _paged(make, "offset").collect("paginate", "offset/items") == []
+
+
+@spec("CF-PAGE-4")
+def test_next_urls_on_another_origin_are_refused(make: MakeDriver, server: FaultServer) -> None:
+    """A next link to another host raises before anything is sent there."""
+    server.script("/next_url/items", Reply(200, {"data": [{"id": 1}], "next": "https://evil.example.com/steal"}))
+    with pytest.raises(errors.ValidationError, match="another origin"):
+        _paged(make, "next_url").collect("paginate", "next_url/items")
+
+
+@spec("CF-PAGE-1")
+def test_pages_can_resume_from_a_saved_state(make: MakeDriver, server: FaultServer) -> None:
+    """pages() yields the state after each page; resuming from it continues where it stopped."""
+    from ..api import pagination
+
+    api = _paged(make, "cursor")
+    first = api.collect("pages", "cursor/items")[1]
+    state = pagination.PageState.from_json(first.next.to_json())
+    rest = api.collect("pages", "cursor/items", resume=state)
+    assert [record["id"] for page in rest for record in page.records] == list(range(20, 45))
