@@ -259,7 +259,7 @@ class Connector(_Base):
         pager = self._paginator(path, params)
         request: PageRequest | None = pager.restore(resume) if resume else pager.first()
         while request is not None:
-            response = self.get(request.path, params=request.params)
+            response = self.get(request.path, params=request.params or None)  # None keeps a next URL's query
             records = pager.records(response)
             request = pager.next(response, records)
             yield Page(records, pager.state(request) if request else None)
@@ -465,7 +465,7 @@ class AsyncConnector(_Base):
         pager = self._paginator(path, params)
         request: PageRequest | None = pager.restore(resume) if resume else pager.first()
         while request is not None:
-            response = await self.get(request.path, params=request.params)
+            response = await self.get(request.path, params=request.params or None)  # None keeps a next URL's query
             records = pager.records(response)
             request = pager.next(response, records)
             yield Page(records, pager.state(request) if request else None)

@@ -25,7 +25,7 @@ from .errors import (
 )
 from .events import BreakerChange, Hooks, RetryEvent, ThrottleEvent
 from .observability import logger
-from .redaction import Redactor
+from .redaction import Redactor, redact_library_logs
 from .resilience.breaker import BreakerState, CircuitBreaker
 from .resilience.bucket import RateLimiter
 from .resilience.clock import Clock
@@ -81,6 +81,7 @@ class ConnectorCore:
         self.hooks = hooks
         self.inspectors: list[ResponseInspector] = []
         self.redactor = Redactor(settings.secret_values(), names=[settings.auth_param_name])
+        redact_library_logs(settings.secret_values())
         self.retry = RetryPolicy(
             max_retries=settings.max_retries,
             initial=settings.backoff_initial,
@@ -225,7 +226,7 @@ class ConnectorCore:
                 if hidden is not None:
                     return hidden
             meta = ResponseMeta(now - started, attempt, correlation_id, status)
-            return Response(response.status_code, response.headers, data, meta, str(response.url))
+            return Response(response.status_code, response.headers, data, meta, self.redactor.text(str(response.url)))
         if response.status_code < 500:
             self.breaker.record_success()  # the API answered: it is up
         retry_after = parse_retry_after(response.headers.get("retry-after"), wall=self.clock.wall())

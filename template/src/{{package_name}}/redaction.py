@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterable, Mapping
 
-__all__ = ["REDACTED", "SENSITIVE_NAMES", "Redactor"]
+__all__ = ["REDACTED", "SENSITIVE_NAMES", "Redactor", "redact_library_logs"]
 
 REDACTED = "***"
 
@@ -47,3 +49,39 @@ class Redactor:
 
     def __repr__(self) -> str:
         return f"Redactor({len(self._secrets)} secrets)"
+
+
+class _SecretFilter(logging.Filter):
+    """Rewrites records of other libraries' loggers with every registered secret hidden."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.redactor = Redactor(())
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, secrets: Iterable[str]) -> None:
+        with self._lock:
+            self._secrets.update(s for s in secrets if s)
+            self.redactor = Redactor(self._secrets)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self.redactor.text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+_LIBRARY_FILTER = _SecretFilter()
+#: httpx logs each request line, query string included, at INFO: an API key in the query would leak.
+_LIBRARY_LOGGERS = ("httpx", "httpcore")
+
+
+def redact_library_logs(secrets: Iterable[str]) -> None:
+    """Hide ``secrets`` in the records of httpx's and httpcore's loggers (CF-OBS-3)."""
+    _LIBRARY_FILTER.add(secrets)
+    for name in _LIBRARY_LOGGERS:
+        library_logger = logging.getLogger(name)
+        if _LIBRARY_FILTER not in library_logger.filters:
+            library_logger.addFilter(_LIBRARY_FILTER)

@@ -7,12 +7,16 @@ environment prefix. Values come, highest first, from keyword arguments, environm
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["AuthKind", "ConnectorSettings", "PaginationKind"]
+
+# One character class per part, so matching is linear in the length of the input.
+_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
 
 AuthKind = Literal["none", "api_key_header", "api_key_query", "bearer", "basic", "oauth2_client_credentials"]
 PaginationKind = Literal["none", "offset", "page", "cursor", "next_url", "link_header"]
@@ -24,7 +28,7 @@ class ConnectorSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", validate_default=True)
 
     # Where and how to authenticate (CF-AUTH).
-    base_url: str = Field(default="https://api.example.com", pattern=r"^https?://[^\s/?#]+(?:[/?#][^\s]*)?$")
+    base_url: str = "https://api.example.com"
     auth: AuthKind = "none"
     auth_param_name: str = "X-API-Key"
     api_key: SecretStr | None = None
@@ -78,11 +82,21 @@ class ConnectorSettings(BaseSettings):
     next_path: str = "next"
     max_pages: int = Field(default=10_000, ge=1)
 
-    @model_validator(mode="after")
-    def _check_token_url(self) -> ConnectorSettings:
-        if self.token_url is not None and not self.token_url.startswith(("https://", "http://")):
-            raise ValueError("token_url must be an absolute http(s) URL")
-        return self
+    # Validators rather than Field constraints: config.py redefines these fields with this API's
+    # defaults, and a redefined field keeps inherited validators but not its parent's constraints.
+    @field_validator("base_url", "token_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str | None) -> str | None:
+        if value is not None and not _URL.fullmatch(value):
+            raise ValueError("must be an absolute http:// or https:// URL, e.g. https://api.example.com/v1")
+        return value
+
+    @field_validator("page_size")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
 
     def quotas(self) -> tuple[tuple[int, float], ...]:
         """Return the configured quotas as ``(limit, period_seconds)`` pairs."""

@@ -56,6 +56,10 @@ _HTTPX_ERRORS: tuple[tuple[type[Exception], type[ConnectorError], bool], ...] = 
     (httpx.InvalidURL, ValidationError, False),
     (httpx.CookieConflict, ValidationError, False),
     (httpx.StreamError, UnsupportedError, False),
+    # Bases last: an exception class httpx adds later still maps to the nearest kind.
+    (httpx.TransportError, NetworkError, True),
+    (httpx.RequestError, NetworkError, True),
+    (httpx.HTTPError, NetworkError, True),
 )
 
 
@@ -96,6 +100,9 @@ def map_httpx_errors(request: httpx.Request, redactor: Redactor) -> Iterator[Non
 
 
 def _translate(exc: Exception, request: httpx.Request, redactor: Redactor) -> ConnectorError:
+    if isinstance(exc, httpx.HTTPStatusError):  # only from raise_for_status(), which the connector never calls
+        status = exc.response.status_code
+        return error_for_status(status)(f"HTTP {status}", status=status, source=describe(request))
     for httpx_class, error_class, sent in _HTTPX_ERRORS:
         if isinstance(exc, httpx_class):
             reason = redactor.text(str(exc)) or type(exc).__name__
