@@ -249,6 +249,7 @@ def test_window_quota_is_never_exceeded_in_any_window() -> None:
         ({"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "7", "X-RateLimit-Reset": "30"}, (100, 7, 30)),
         ({"RateLimit-Limit": "10", "RateLimit-Remaining": "0", "RateLimit-Reset": "5"}, (10, 0, 5)),
         ({"RateLimit": "limit=50, remaining=3, reset=12"}, (50, 3, 12)),
+        ({"RateLimit": '"default";r=4;t=9'}, (None, 4, 9)),
         ({"X-RateLimit-Remaining": "2", "X-RateLimit-Reset": "1700000060"}, (None, 2, 60)),
     ],
 )
@@ -302,3 +303,12 @@ def test_custom_header_parsers_plug_in() -> None:
     limiter = bucket.RateLimiter(now=0.0, header_parser=parse)
     limiter.observe(httpx.Headers({}), now=0.0, wall=0.0)
     assert limiter.reserve(now=0.0) == pytest.approx(4.0)
+
+
+def test_several_quotas_together_never_exceed_any_of_them() -> None:
+    """Per-minute and per-hour quotas combined: neither window ever holds more than its limit."""
+    limiter = bucket.RateLimiter(now=0.0, quotas=((3, 60.0), (5, 3600.0)))
+    sends = sorted(limiter.reserve(now=0.0) for _ in range(12))
+    for window, limit in ((60.0, 3), (3600.0, 5)):
+        for index in range(len(sends) - limit):
+            assert sends[index + limit] - sends[index] >= window - 1e-9

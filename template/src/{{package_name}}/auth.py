@@ -76,12 +76,14 @@ class ClientCredentialsAuth(httpx.Auth):
         client_secret: SecretStr,
         scope: str | None = None,
         clock: Callable[[], float],
+        on_token: Callable[[str], None] | None = None,
     ) -> None:
         self.token_url = token_url
         self.client_id = client_id
         self._client_secret = client_secret
         self.scope = scope
         self._clock = clock
+        self._on_token = on_token
         self._token: SecretStr | None = None
         self._expires_at = 0.0
         self._lock = threading.Lock()
@@ -124,6 +126,8 @@ class ClientCredentialsAuth(httpx.Auth):
             lifetime = float(body.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError) as exc:
             raise AuthError("token endpoint returned no access_token", source=source) from exc
+        if self._on_token is not None:
+            self._on_token(token)  # so that the redactor hides the new token too
         with self._lock:
             self._token = SecretStr(token)
             self._expires_at = self._clock() + lifetime
@@ -139,7 +143,9 @@ def _setting(settings: ConnectorSettings, field: str) -> str:
     return str(text)
 
 
-def build_auth(settings: ConnectorSettings, clock: Callable[[], float]) -> httpx.Auth | None:
+def build_auth(
+    settings: ConnectorSettings, clock: Callable[[], float], on_token: Callable[[str], None] | None = None
+) -> httpx.Auth | None:
     """Return the auth flow that ``settings.auth`` names, or None; raise `AuthError` if credentials are missing."""
     kind = settings.auth
     if kind == "none":
@@ -158,4 +164,5 @@ def build_auth(settings: ConnectorSettings, clock: Callable[[], float]) -> httpx
         client_secret=SecretStr(_setting(settings, "client_secret")),
         scope=settings.scope,
         clock=clock,
+        on_token=on_token,
     )

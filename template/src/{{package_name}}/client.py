@@ -10,23 +10,26 @@ import random
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
 from types import TracebackType
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import anyio
 import httpx
 
 from .auth import build_auth
 from .core import CallFlow, ConnectorCore, Send, Sleep
-from .errors import ConnectorError, UnsupportedError
+from .errors import ConnectorError, UnsupportedError, ValidationError
 from .events import Hooks
 from .observability import span
 from .pagination import Page, PageRequest, PageState, Paginator
 from .resilience.clock import Clock, SystemClock
 from .response import JSONValue, Response
 from .settings import ConnectorSettings
-from .transport import QueryParams, client_options, map_httpx_errors
+from .transport import QueryParams, client_options, map_httpx_errors, same_origin
 
 __all__ = ["AsyncConnector", "Connector"]
+
+SyncSelf = TypeVar("SyncSelf", bound="Connector")
+AsyncSelf = TypeVar("AsyncSelf", bound="AsyncConnector")
 
 
 class _Base:
@@ -50,7 +53,7 @@ class _Base:
         self.core = ConnectorCore(self.settings, clock=self.clock, rng=jitter, hooks=self.hooks)
         self._transport = transport
         self._closed = False
-        self._auth = build_auth(self.settings, self.clock.now)
+        self._auth = build_auth(self.settings, self.clock.now, on_token=self.core.add_secret)
         self._setup()
 
     def _setup(self) -> None:
@@ -68,6 +71,29 @@ class _Base:
     def _check_open(self) -> None:
         if self._closed:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
+
+    def _build(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        method: str,
+        path: str,
+        params: QueryParams | None,
+        json: JSONValue,
+        headers: Mapping[str, str] | None,
+        timeout: float | None,
+    ) -> httpx.Request:
+        """Build the request; refuse an absolute URL on another origin, where credentials must not go."""
+        request = client.build_request(
+            method,
+            path,
+            params=params,
+            json=json,
+            headers=headers,
+            timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+        )
+        if not same_origin(request.url, client.base_url):
+            raise ValidationError(f"{request.url.host} is not the API's host; refusing to send credentials there")
+        return request
 
     def _paginator(self, path: str, params: QueryParams | None) -> Paginator:
         return Paginator(self.settings.pagination, path, params, self.settings)
@@ -121,7 +147,7 @@ class Connector(_Base):
         if client is not None:
             client.close()
 
-    def __enter__(self) -> Connector:
+    def __enter__(self: SyncSelf) -> SyncSelf:
         self.connect()
         return self
 
@@ -163,14 +189,7 @@ class Connector(_Base):
         client = self._client
         if client is None:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
-        request = client.build_request(
-            method,
-            path,
-            params=params,
-            json=json,
-            headers=headers,
-            timeout=timeout or httpx.USE_CLIENT_DEFAULT,
-        )
+        request = self._build(client, method, path, params, json, headers, timeout)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
             return self._drive(self.core.call(request, cost=cost, idempotent=idempotent), client)
 
@@ -199,6 +218,8 @@ class Connector(_Base):
                 return result
 
     def _send(self, client: httpx.Client, action: Send) -> httpx.Response:
+        if client.is_closed:  # disconnect() ran while this call waited to retry
+            raise UnsupportedError(f"{type(self).__name__} was disconnected during the call")
         with self._lock:
             self._in_flight += 1
         try:
@@ -210,10 +231,15 @@ class Connector(_Base):
                 self._idle.notify_all()
 
     def get(
-        self, path: str, *, params: QueryParams | None = None, headers: Mapping[str, str] | None = None
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Response:
         """Send a GET; see `request`."""
-        return self.request("GET", path, params=params, headers=headers)
+        return self.request("GET", path, params=params, headers=headers, timeout=timeout)
 
     def post(
         self,
@@ -222,9 +248,10 @@ class Connector(_Base):
         json: JSONValue = None,
         params: QueryParams | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Response:
         """Send a POST; retried only with an idempotency key or when it never reached the server."""
-        return self.request("POST", path, params=params, json=json, headers=headers)
+        return self.request("POST", path, params=params, json=json, headers=headers, timeout=timeout)
 
     def put(
         self,
@@ -233,9 +260,10 @@ class Connector(_Base):
         json: JSONValue = None,
         params: QueryParams | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Response:
         """Send a PUT; see `request`."""
-        return self.request("PUT", path, params=params, json=json, headers=headers)
+        return self.request("PUT", path, params=params, json=json, headers=headers, timeout=timeout)
 
     def patch(
         self,
@@ -244,15 +272,21 @@ class Connector(_Base):
         json: JSONValue = None,
         params: QueryParams | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Response:
         """Send a PATCH; retried only with an idempotency key or when it never reached the server."""
-        return self.request("PATCH", path, params=params, json=json, headers=headers)
+        return self.request("PATCH", path, params=params, json=json, headers=headers, timeout=timeout)
 
     def delete(
-        self, path: str, *, params: QueryParams | None = None, headers: Mapping[str, str] | None = None
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Response:
         """Send a DELETE; see `request`."""
-        return self.request("DELETE", path, params=params, headers=headers)
+        return self.request("DELETE", path, params=params, headers=headers, timeout=timeout)
 
     def pages(self, path: str, *, params: QueryParams | None = None, resume: PageState | None = None) -> Iterator[Page]:
         """Yield every `Page` with the state to resume after it; start from ``resume`` when given."""
@@ -312,7 +346,7 @@ class AsyncConnector(_Base):
         self._check_open()
         if self._client is None:
             transport = self._transport if isinstance(self._transport, httpx.AsyncBaseTransport) else None
-            self._client = httpx.AsyncClient(transport=transport, **client_options(self.settings))  # type: ignore[arg-type]  # options are built for both clients
+            self._client = httpx.AsyncClient(transport=transport, **client_options(self.settings, is_async=True))  # type: ignore[arg-type]  # options are built for both clients
 
     async def disconnect(self) -> None:
         """Let in-flight requests finish (up to ``drain_timeout``), then close the pool."""
@@ -323,7 +357,7 @@ class AsyncConnector(_Base):
         if client is not None:
             await client.aclose()
 
-    async def __aenter__(self) -> AsyncConnector:
+    async def __aenter__(self: AsyncSelf) -> AsyncSelf:
         await self.connect()
         return self
 
@@ -365,14 +399,7 @@ class AsyncConnector(_Base):
         client = self._client
         if client is None:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
-        request = client.build_request(
-            method,
-            path,
-            params=params,
-            json=json,
-            headers=headers,
-            timeout=timeout or httpx.USE_CLIENT_DEFAULT,
-        )
+        request = self._build(client, method, path, params, json, headers, timeout)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
             return await self._drive(self.core.call(request, cost=cost, idempotent=idempotent), client)
 
@@ -401,6 +428,8 @@ class AsyncConnector(_Base):
                 return result
 
     async def _send(self, client: httpx.AsyncClient, action: Send) -> httpx.Response:
+        if client.is_closed:  # disconnect() ran while this call waited to retry
+            raise UnsupportedError(f"{type(self).__name__} was disconnected during the call")
         if self._in_flight == 0:
             self._idle = anyio.Event()
         self._in_flight += 1
@@ -414,10 +443,15 @@ class AsyncConnector(_Base):
                 self._idle.set()
 
     async def get(
-        self, path: str, *, params: QueryParams | None = None, headers: Mapping[str, str] | None = None
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Response:
         """Send a GET; see `request`."""
-        return await self.request("GET", path, params=params, headers=headers)
+        return await self.request("GET", path, params=params, headers=headers, timeout=timeout)
 
     async def post(
         self,
@@ -426,9 +460,10 @@ class AsyncConnector(_Base):
         json: JSONValue = None,
         params: QueryParams | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Response:
         """Send a POST; retried only with an idempotency key or when it never reached the server."""
-        return await self.request("POST", path, params=params, json=json, headers=headers)
+        return await self.request("POST", path, params=params, json=json, headers=headers, timeout=timeout)
 
     async def put(
         self,
@@ -437,9 +472,10 @@ class AsyncConnector(_Base):
         json: JSONValue = None,
         params: QueryParams | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Response:
         """Send a PUT; see `request`."""
-        return await self.request("PUT", path, params=params, json=json, headers=headers)
+        return await self.request("PUT", path, params=params, json=json, headers=headers, timeout=timeout)
 
     async def patch(
         self,
@@ -448,15 +484,21 @@ class AsyncConnector(_Base):
         json: JSONValue = None,
         params: QueryParams | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Response:
         """Send a PATCH; retried only with an idempotency key or when it never reached the server."""
-        return await self.request("PATCH", path, params=params, json=json, headers=headers)
+        return await self.request("PATCH", path, params=params, json=json, headers=headers, timeout=timeout)
 
     async def delete(
-        self, path: str, *, params: QueryParams | None = None, headers: Mapping[str, str] | None = None
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Response:
         """Send a DELETE; see `request`."""
-        return await self.request("DELETE", path, params=params, headers=headers)
+        return await self.request("DELETE", path, params=params, headers=headers, timeout=timeout)
 
     async def pages(
         self, path: str, *, params: QueryParams | None = None, resume: PageState | None = None

@@ -135,14 +135,18 @@ class ConnectorCore:
                     )
                 self._throttled(ThrottleEvent(request.method, request.url.path, wait, correlation_id))
                 yield Sleep(wait)
-            outgoing = self._before_request(request)
+            try:
+                outgoing = self._before_request(request)
+            except ConnectorError as exc:  # a hook aborted the call (e.g. CancelledError)
+                exc.correlation_id, exc.attempts = correlation_id, attempt
+                self._fail(exc)
             if not self.breaker.allow(clock.now()):
                 # A retry refused by the breaker ends with the error that was being retried.
                 self._fail(error or self._circuit_open(source, correlation_id))
             sent_at = clock.now()
             try:
                 response = yield Send(outgoing)
-            except TransportError as exc:
+            except ConnectorError as exc:  # no HTTP answer: a transport error, or auth that failed first
                 error = exc
             except GeneratorExit:  # the caller was cancelled mid-send: free a half-open probe slot
                 self.breaker.release()
@@ -165,6 +169,8 @@ class ConnectorCore:
                 error.source = source
             if _is_unhealthy(error):
                 self.breaker.record_failure(clock.now())
+            else:
+                self.breaker.record_success()  # the API answered: it is up (this also frees a probe slot)
             sent = not isinstance(error, TransportError) or error.request_sent
             decision = self.retry.decide(
                 error,
@@ -188,6 +194,11 @@ class ConnectorCore:
             self._retrying(event)
             yield Sleep(decision.delay)
 
+    def add_secret(self, secret: str) -> None:
+        """Redact ``secret`` from now on (a credential obtained at run time, e.g. an access token)."""
+        self.redactor.add([secret])
+        redact_library_logs([secret])
+
     # -- steps of the flow: each a plain method, shared by both connectors -----------------------
 
     def _circuit_open(self, source: str, correlation_id: str) -> CircuitOpenError:
@@ -203,6 +214,13 @@ class ConnectorCore:
             request = hook(request) or request
         return request
 
+    def _hook_view(self, response: httpx.Response) -> httpx.Response:
+        """Return the response as hooks see it: credentials removed from its request (CF-OBS-3)."""
+        sent = response.request
+        headers = {name: str(value) for name, value in self.redactor.mapping(dict(sent.headers)).items()}
+        request = httpx.Request(sent.method, self.redactor.text(str(sent.url)), headers=headers)
+        return httpx.Response(response.status_code, headers=response.headers, content=response.content, request=request)
+
     def _server_request_id(self, response: httpx.Response) -> str | None:
         for name in self.settings.request_id_headers:
             value = response.headers.get(name)
@@ -215,8 +233,10 @@ class ConnectorCore:
     ) -> Response | ConnectorError:
         now = self.clock.now()
         status = self.limiter.observe(response.headers, now=now, wall=self.clock.wall())
-        for hook in self.hooks.after_response:
-            hook(response)
+        if self.hooks.after_response:
+            view = self._hook_view(response)
+            for hook in self.hooks.after_response:
+                hook(view)
         if response.status_code < 400:
             self.breaker.record_success()
             self._record_attempt(response.request, response.status_code, now, attempt, correlation_id)
@@ -227,8 +247,6 @@ class ConnectorCore:
                     return hidden
             meta = ResponseMeta(now - started, attempt, correlation_id, status)
             return Response(response.status_code, response.headers, data, meta, self.redactor.text(str(response.url)))
-        if response.status_code < 500:
-            self.breaker.record_success()  # the API answered: it is up
         retry_after = parse_retry_after(response.headers.get("retry-after"), wall=self.clock.wall())
         if response.status_code == 429 and retry_after is not None:
             self.limiter.block(now, retry_after)

@@ -4,7 +4,8 @@ Order within one logical call: ``before_request`` (each attempt, may replace the
 raise to abort) -> send -> ``after_response`` (each HTTP answer, errors included) ->
 ``on_retry`` (before each wait) ... -> ``on_error`` (once, when the call finally fails).
 Hooks run in the order they were added. A hook that raises stops the call with that exception;
-raise `errors.CancelledError` to abort on purpose.
+raise `errors.CancelledError` to abort on purpose. ``before_request`` sees the request before
+credentials are added; ``after_response`` gets a copy whose request has them redacted.
 """
 
 from __future__ import annotations

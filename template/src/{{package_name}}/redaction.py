@@ -33,9 +33,14 @@ class Redactor:
     """Hides known secret values anywhere in a string, and values of sensitive names."""
 
     def __init__(self, secrets: Iterable[str], names: Iterable[str] = ()) -> None:
+        self._secrets: list[str] = []
+        self.names = SENSITIVE_NAMES | {name.lower() for name in names}
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        """Hide these values too (e.g. an OAuth2 access token fetched at run time)."""
         # Longest first, so a secret that contains another is hidden whole.
-        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
-        self._names = SENSITIVE_NAMES | {name.lower() for name in names}
+        self._secrets = sorted({*self._secrets, *(s for s in secrets if s)}, key=len, reverse=True)
 
     def text(self, value: str) -> str:
         """Return ``value`` with every secret replaced by ``***``."""
@@ -45,7 +50,7 @@ class Redactor:
 
     def mapping(self, values: Mapping[str, object]) -> dict[str, object]:
         """Return a copy with sensitive names' values hidden and secrets removed from the rest."""
-        return {key: REDACTED if key.lower() in self._names else self.text(str(value)) for key, value in values.items()}
+        return {key: REDACTED if key.lower() in self.names else self.text(str(value)) for key, value in values.items()}
 
     def __repr__(self) -> str:
         return f"Redactor({len(self._secrets)} secrets)"
@@ -57,13 +62,11 @@ class _SecretFilter(logging.Filter):
     def __init__(self) -> None:
         super().__init__()
         self.redactor = Redactor(())
-        self._secrets: set[str] = set()
         self._lock = threading.Lock()
 
     def add(self, secrets: Iterable[str]) -> None:
         with self._lock:
-            self._secrets.update(s for s in secrets if s)
-            self.redactor = Redactor(self._secrets)
+            self.redactor.add(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

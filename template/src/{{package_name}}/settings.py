@@ -25,7 +25,8 @@ PaginationKind = Literal["none", "offset", "page", "cursor", "next_url", "link_h
 class ConnectorSettings(BaseSettings):
     """Settings shared by every connector; see SPEC.md for what each one governs."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", validate_default=True)
+    # A bare prefix of its own, so that the base class never reads variables such as TOKEN.
+    model_config = SettingsConfigDict(env_prefix="CONNECTOR_", env_file=".env", extra="ignore", validate_default=True)
 
     # Where and how to authenticate (CF-AUTH).
     base_url: str = "https://api.example.com"

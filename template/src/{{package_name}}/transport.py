@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+import ssl
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Union
 
+import certifi
 import httpx
 
 from .errors import (
@@ -28,10 +30,12 @@ __all__ = [
     "ParamValue",
     "QueryParams",
     "client_options",
+    "credential_guard",
     "decode_body",
     "describe",
     "error_from_response",
     "map_httpx_errors",
+    "same_origin",
 ]
 
 ParamValue = Union[str, int, float, bool, None, Sequence[Union[str, int, float, bool, None]]]  # noqa: UP007 - evaluated on 3.10
@@ -63,8 +67,48 @@ _HTTPX_ERRORS: tuple[tuple[type[Exception], type[ConnectorError], bool], ...] = 
 )
 
 
-def client_options(settings: ConnectorSettings) -> dict[str, object]:
-    """Return keyword arguments for `httpx.Client` / `httpx.AsyncClient` built from settings."""
+def same_origin(url: httpx.URL, base: httpx.URL) -> bool:
+    """Return whether ``url`` has the scheme, host and port of ``base``."""
+    return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
+
+
+def credential_guard(settings: ConnectorSettings) -> Callable[[httpx.Request], None]:
+    """Return an httpx request hook that strips credentials from requests leaving the API's origin.
+
+    httpx drops ``Authorization`` on cross-origin redirects but keeps other headers and the query,
+    so an API key sent as ``X-API-Key`` or ``?api_key=`` would follow a redirect to another host.
+    """
+    base = httpx.URL(settings.base_url)
+    token_url = httpx.URL(settings.token_url) if settings.token_url else None
+    name = settings.auth_param_name
+
+    def guard(request: httpx.Request) -> None:
+        if same_origin(request.url, base) or (token_url is not None and request.url == token_url):
+            return
+        for header in ("Authorization", "Proxy-Authorization", "Cookie", name):
+            request.headers.pop(header, None)
+        if name in request.url.params:
+            request.url = request.url.copy_remove_param(name)
+
+    return guard
+
+
+def _verify(settings: ConnectorSettings) -> ssl.SSLContext | bool:
+    if not settings.ca_bundle:
+        return True
+    # The private CA is added to the usual trust store (certifi's), not put in its place.
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.load_verify_locations(cafile=settings.ca_bundle)
+    return context
+
+
+def client_options(settings: ConnectorSettings, *, is_async: bool = False) -> dict[str, object]:
+    """Return keyword arguments for `httpx.Client` (or, with ``is_async``, `httpx.AsyncClient`)."""
+    guard = credential_guard(settings)
+
+    async def async_guard(request: httpx.Request) -> None:
+        guard(request)
+
     return {
         "base_url": settings.base_url.rstrip("/") + "/",
         "timeout": httpx.Timeout(
@@ -77,7 +121,8 @@ def client_options(settings: ConnectorSettings) -> dict[str, object]:
             max_connections=settings.max_concurrency, max_keepalive_connections=settings.max_concurrency
         ),
         # TLS verification is always on (CF-SEC-2); a private CA is added, never a bypass.
-        "verify": settings.ca_bundle or True,
+        "verify": _verify(settings),
+        "event_hooks": {"request": [async_guard if is_async else guard]},
         "headers": {"User-Agent": settings.user_agent, "Accept": "application/json"},
         "follow_redirects": True,
     }

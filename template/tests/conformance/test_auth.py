@@ -98,3 +98,48 @@ def test_401_and_403_are_auth_errors_and_not_retried(make: MakeDriver, server: F
         make(auth="bearer", token="t")("get", "x")
     assert caught.value.status == status
     assert len(server.requests_to("/x")) == 1
+
+
+@spec("CF-AUTH-3", "CF-HOOK-1", "CF-BREAK-3")
+def test_a_failing_token_endpoint_is_reported_like_any_error(make: MakeDriver, server: FaultServer, clock) -> None:  # type: ignore[no-untyped-def]
+    """A refused token request runs on_error and leaves a half-open circuit able to probe again."""
+    from ..api import events
+
+    failures: list[errors.ConnectorError] = []
+    api = make(
+        auth="oauth2_client_credentials",
+        client_id="cid",
+        client_secret="cs",
+        token_url=f"{server.url}/oauth/token",
+        max_retries=0,
+        hooks=events.Hooks(on_error=[failures.append]),
+    )
+    server.script("/oauth/token", Reply(401, {"error": "invalid_client"}))
+    with pytest.raises(errors.AuthError):
+        api("get", "a")
+    assert [error.code for error in failures] == [errors.ErrorCode.AUTH_FAILED]
+    assert failures[0].correlation_id is not None
+    breaker = api.connector.core.breaker
+    breaker.record_failure(clock.now())
+    for _ in range(4):
+        breaker.record_failure(clock.now())
+    clock.advance(60)
+    server.script("/oauth/token", Reply(401, {"error": "invalid_client"}))
+    with pytest.raises(errors.AuthError):
+        api("get", "a")  # the probe: the token endpoint answered, so the API is up
+    server.script("/oauth/token", Reply(200, {"access_token": "tok-ok", "expires_in": 600}))
+    assert api("get", "a").status == 200
+
+
+@spec("CF-OBS-3")
+def test_oauth_access_tokens_are_redacted_once_fetched(make: MakeDriver, server: FaultServer, caplog) -> None:  # type: ignore[no-untyped-def]
+    """An access token obtained at run time is hidden in logs and errors like configured secrets."""
+    caplog.set_level("DEBUG")
+    server.script("/oauth/token", Reply(200, {"access_token": "fetched-tok-991", "expires_in": 600}))
+    server.script("/echo", Reply(400, {"message": "token fetched-tok-991 is not allowed here"}))
+    token_url = f"{server.url}/oauth/token"
+    api = make(auth="oauth2_client_credentials", client_id="c", client_secret="s", token_url=token_url)
+    with pytest.raises(errors.InvalidRequestError) as caught:
+        api("get", "echo")
+    assert "fetched-tok-991" not in str(caught.value.details)
+    assert all("fetched-tok-991" not in record.getMessage() for record in caplog.records)

@@ -194,3 +194,30 @@ def test_invalid_settings_are_rejected_naming_the_field(field: str, value: objec
 
     with pytest.raises(pydantic.ValidationError, match=field):
         Config(**{field: value})  # type: ignore[arg-type]
+
+
+@spec("CF-LIFE-3", "CF-ERR-1")
+def test_disconnect_during_a_retry_wait_ends_the_call_with_unsupported(server: FaultServer) -> None:
+    """A call whose retry is pending when the pool closes raises UnsupportedError, not RuntimeError."""
+    from ..api import testing
+    from ..conftest import settings_for
+
+    class ClosingClock(testing.FakeClock):
+        def sleep(self, seconds: float) -> None:
+            super().sleep(seconds)
+            api.disconnect()
+
+    server.script("/flaky", Reply(503))
+    api = Connector(settings_for(server), clock=ClosingClock())
+    with pytest.raises(errors.UnsupportedError, match="disconnected"):
+        api.get("flaky")
+
+
+@spec("CF-LIFE-2")
+def test_context_managers_return_the_subclass_type() -> None:
+    """`with XConnector() as api` gives an XConnector, so its own methods type-check."""
+    hints = {
+        "sync": inspect.signature(Connector.__enter__).return_annotation,
+        "async": inspect.signature(AsyncConnector.__aenter__).return_annotation,
+    }
+    assert hints == {"sync": "SyncSelf", "async": "AsyncSelf"}

@@ -33,7 +33,7 @@ def test_planted_secrets_appear_in_no_log_error_repr_or_hook_payload(
     caplog.set_level(logging.DEBUG)
     captured: list[Any] = []
     hooks = events.Hooks(
-        after_response=[lambda response: captured.append(response.status_code)],
+        after_response=[lambda response: captured.append((str(response.request.url), dict(response.request.headers)))],
         on_retry=[captured.append],
         on_error=[captured.append],
         on_throttle=[captured.append],
@@ -60,9 +60,16 @@ def test_planted_secrets_appear_in_no_log_error_repr_or_hook_payload(
 @spec("CF-SEC-2")
 def test_tls_verification_cannot_be_turned_off() -> None:
     """There is no setting that disables verification; a CA bundle only adds trust."""
+    import ssl
+
+    import certifi
+
     assert "verify" not in Config.model_fields
     assert transport.client_options(Config())["verify"] is True
-    assert transport.client_options(Config(ca_bundle="/etc/ssl/private-ca.pem"))["verify"] == "/etc/ssl/private-ca.pem"
+    context = transport.client_options(Config(ca_bundle=certifi.where()))["verify"]
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
     assert not hasattr(client.Connector, "insecure")
 
 
@@ -77,3 +84,26 @@ def test_messages_name_method_host_path_and_status_only(make: MakeDriver, server
     assert "404" in message
     assert "ann@example.com" not in message
     assert "X-Correlation-ID" not in message
+
+
+@spec("CF-SEC-3", "CF-PAGE-4")
+@pytest.mark.parametrize("auth", ["api_key_header", "api_key_query", "bearer"])
+def test_a_redirect_to_another_origin_carries_no_credential(make: MakeDriver, server: FaultServer, auth: str) -> None:
+    """Following a redirect to another host strips the key header, the key parameter and Authorization."""
+    with FaultServer() as elsewhere:
+        server.script("/moved", Reply(302, headers={"Location": f"{elsewhere.url}/landing?x=1"}))
+        make(auth=auth, auth_param_name="api_key", **SECRETS)("get", "moved")
+        assert server.requests_to("/moved")  # the credential went to the API ...
+        landed = elsewhere.requests_to("/landing")
+        assert len(landed) == 1
+        sent = str((landed[0].query, landed[0].headers))  # ... but not to the other host
+        assert landed[0].query == {"x": ["1"]}
+        for secret in SECRETS.values():
+            assert secret not in sent
+
+
+@spec("CF-SEC-3")
+def test_absolute_urls_on_another_origin_are_refused(make: MakeDriver) -> None:
+    """request() will not send the connector's credentials to a host other than base_url's."""
+    with pytest.raises(errors.ValidationError, match="not the API's host"):
+        make(auth="bearer", token="t")("get", "https://elsewhere.example.com/steal")

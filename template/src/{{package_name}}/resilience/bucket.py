@@ -52,14 +52,17 @@ def parse_rate_limit_headers(headers: Mapping[str, str], wall: float) -> RateLim
 
     ``headers`` must look names up case-insensitively (as `httpx.Headers` does). A reset above
     1e9 is taken as Unix time and measured against ``wall``; smaller values are seconds from now.
-    Also reads the structured IETF form ``RateLimit: limit=100, remaining=5, reset=30``.
+    Also reads the structured IETF field, ``RateLimit: limit=100, remaining=5, reset=30`` or
+    ``RateLimit: "default";r=5;t=30``.
     """
     limit = _number(headers.get("x-ratelimit-limit") or headers.get("ratelimit-limit"))
     remaining = _number(headers.get("x-ratelimit-remaining") or headers.get("ratelimit-remaining"))
     reset = _number(headers.get("x-ratelimit-reset") or headers.get("ratelimit-reset"))
     combined = headers.get("ratelimit")
     if combined and remaining is None:
-        fields = dict(part.strip().partition("=")[::2] for part in combined.split(","))
+        # Older drafts: "limit=100, remaining=5, reset=30"; newer: '"default";r=5;t=30'.
+        parts = (part.strip().partition("=") for part in combined.replace(";", ",").split(","))
+        fields = {key.strip(): value.strip() for key, _, value in parts}
         limit = _number(fields.get("limit"))
         remaining = _number(fields.get("remaining") or fields.get("r"))
         reset = _number(fields.get("reset") or fields.get("t"))
@@ -123,17 +126,31 @@ class WindowQuota:
         self.period = period
         self._sent: deque[float] = deque()
 
-    def reserve(self, now: float) -> float:
-        """Book the next free slot at or after ``now`` and return the seconds until it."""
-        while self._sent and self._sent[0] <= now - self.period:
+    def earliest(self, when: float) -> float:
+        """Return the first time at or after ``when`` that a call fits in every window (books nothing).
+
+        Calls are booked in order (never before the last booked one), which keeps the log sorted
+        and makes "the ``limit``-th latest call is a period ago" the whole check.
+        """
+        if self._sent:
+            when = max(when, self._sent[-1])
+        while self._sent and self._sent[0] <= when - self.period:
             self._sent.popleft()
-        slot = now
-        if len(self._sent) >= self.limit:
-            slot = max(now, self._sent[-self.limit] + self.period)
-        self._sent.append(slot)
+        if len(self._sent) < self.limit:
+            return when
+        return max(when, self._sent[-self.limit] + self.period)
+
+    def book(self, when: float) -> None:
+        """Record a call at ``when``, a time returned by `earliest`."""
+        self._sent.append(when)
         while len(self._sent) > self.limit:
             self._sent.popleft()
-        return slot - now
+
+    def reserve(self, now: float) -> float:
+        """Book the next free slot at or after ``now`` and return the seconds until it."""
+        when = self.earliest(now)
+        self.book(when)
+        return when - now
 
 
 class RateLimiter:
@@ -172,9 +189,17 @@ class RateLimiter:
             wait = max(self._blocked_until - now, 0.0)
             if self.bucket is not None:
                 wait = max(wait, self.bucket.reserve(now, cost))
+            # Each quota may push the send later; book every quota only at the final time, so an
+            # earlier quota never records a slot before the call really goes out.
+            when = now + wait
+            for _ in range(len(self.quotas) + 1):
+                later = max((quota.earliest(when) for quota in self.quotas), default=when)
+                if later == when:
+                    break
+                when = later
             for quota in self.quotas:
-                wait += quota.reserve(now + wait)
-            return wait
+                quota.book(when)
+            return when - now
 
     def observe_points(self, *, maximum: float, available: float, restore_rate: float, now: float) -> None:
         """Follow a cost-based API's own bucket: ``available`` of ``maximum`` points, refilled at ``restore_rate``/s.
