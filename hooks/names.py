@@ -220,19 +220,23 @@ def validate(value: object, field: str) -> str:
     return _VALIDATORS[field](value)
 
 
-def given_answer_is_valid(field: str, conf: Mapping[str, object]) -> bool:
+def given_answer_is_valid(field: str, conf: Mapping[str, object], *, required: bool = False) -> bool:
     """Stop the copy when ``--data`` gave ``field`` a bad answer; else return True (for ``when``).
 
     Copier re-asks an interactive answer that fails its validator, but reports a failed
-    ``--data`` answer with a traceback. Copier evaluates ``when`` first and lets a
+    ``--data`` answer (or a missing ``required`` one under ``--defaults``) with a traceback. Copier
+    evaluates ``when`` first and lets a
     `UserMessageError` raised there through, so it prints just the message and exits non-zero,
     before anything is written.
     """
     data = conf.get("data")
-    if isinstance(data, Mapping) and field in data:
-        message = validate(data[field], field)
+    given = isinstance(data, Mapping) and field in data
+    if given:
+        message = validate(data[field], field)  # type: ignore[index]  # `given` checked the mapping
         if message:
             raise UserMessageError(message)
+    elif required and conf.get("defaults"):
+        raise UserMessageError(f"{field} is required with --defaults: pass --data {field}=...")
     return True
 
 

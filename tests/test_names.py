@@ -118,6 +118,9 @@ def test_given_answers_are_checked_before_copier_sees_them() -> None:
         names.given_answer_is_valid("connector_name", {"data": {"connector_name": "class"}})
     with pytest.raises(UserMessageError, match="page_size"):
         names.given_answer_is_valid("page_size", {"data": {"page_size": "0"}})
+    with pytest.raises(UserMessageError, match="required"):
+        names.given_answer_is_valid("connector_name", {"data": {}, "defaults": True}, required=True)
+    assert names.given_answer_is_valid("connector_name", {"data": {}, "defaults": False}, required=True)
 
 
 @pytest.mark.parametrize("field", sorted(names._VALIDATORS))
@@ -127,7 +130,7 @@ def test_every_validated_question_has_a_guard_in_copier_yml(field: str) -> None:
 
     config = (ROOT / "copier.yml").read_text()
     assert f"{field} | validate('{field}')" in config
-    assert f"('{field}' | given_answer_is_valid(_copier_conf))" in config
+    assert f"('{field}' | given_answer_is_valid(_copier_conf" in config
 
 
 @pytest.mark.parametrize(

@@ -36,8 +36,9 @@ def test_defaults_render_a_checked_project(tmp_path: Path) -> None:
     project = render(tmp_path / "frankfurter-connector")
     package = project / "src" / "frankfurter_connector"
     assert (package / "py.typed").exists()
-    assert "class FrankfurterConnector(Connector)" in (package / "connector.py").read_text()
-    assert "class AsyncFrankfurterConnector(AsyncConnector)" in (package / "connector.py").read_text()
+    assert "class FrankfurterConnector(Extensions)" in (package / "connector.py").read_text()
+    assert "class AsyncFrankfurterConnector(AsyncExtensions)" in (package / "connector.py").read_text()
+    assert "class Extensions(Base)" in (package / "extensions.py").read_text()
     assert 'env_prefix="FRANKFURTER_"' in (package / "config.py").read_text()
     _assert_checks_pass(project)
 

@@ -12,6 +12,7 @@ BAD_ANSWERS = [
     pytest.param(["connector_name=class"], "connector_name", id="keyword"),
     pytest.param(["connector_name=../x"], "connector_name", id="parent-path"),
     pytest.param(["connector_name="], "connector_name", id="empty"),
+    pytest.param([], "connector_name is required", id="missing"),
     pytest.param(["connector_name=Acme", "package_name=json"], "package_name", id="stdlib-package"),
     pytest.param(["connector_name=Acme", "package_name=a/b"], "package_name", id="package-path"),
     pytest.param(["connector_name=Acme", "project_slug=../evil"], "project_slug", id="slug-path"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import site
 import subprocess
 import sys
 import venv
@@ -25,10 +26,18 @@ def test_rendered_project_builds_installs_and_imports(tmp_path: Path) -> None:
     )
     wheels = list(dist.glob("frankfurter_connector-0.1.0-*.whl"))
     assert len(wheels) == 1
-    # The runtime dependencies come from this environment's site-packages, so no network is needed.
+    # The runtime dependencies come from the test environment's site-packages (a .pth file adds
+    # them), so no network is needed; the package itself only from the wheel.
     environment = tmp_path / "venv"
-    venv.create(environment, system_site_packages=True, with_pip=True)
+    venv.create(environment, with_pip=True)
     python = environment / "bin" / "python"
+    site_dir = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(site_dir, "_test_environment.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     subprocess.run(
         [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheels[0])],
         check=True,
