@@ -12,7 +12,7 @@ import copier
 ROOT = Path(__file__).resolve().parent.parent
 REALWORLD = ROOT.parent / "shared" / "realworld"
 
-__all__ = ["REALWORLD", "ROOT", "copier_cli", "render", "run_checks"]
+__all__ = ["REALWORLD", "ROOT", "child_env", "copier_cli", "render", "run_checks"]
 
 
 def render(destination: Path, **data: object) -> Path:
@@ -42,8 +42,15 @@ def copier_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def child_env(**extra: str) -> dict[str, str]:
+    """Return this environment without the variables that make a child pytest think it is an xdist worker."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_XDIST_", "PYTEST_CURRENT"))}
+    env.update(extra)
+    return env
+
+
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(cwd / "src"), PYTHONDONTWRITEBYTECODE="1")
+    env = child_env(PYTHONPATH=str(cwd / "src"), PYTHONDONTWRITEBYTECODE="1")
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, env=env, check=False)
 
 

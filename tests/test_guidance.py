@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import render
+from tests.helpers import child_env, render
 
 PRESETS = ["rest", "graphql", "domain"]
 
@@ -58,7 +58,7 @@ def test_every_command_the_guidance_names_passes(project: Path) -> None:
     commands = _commands(project)
     assert {"pytest", "ruff check .", "ruff format --check .", "mypy --strict src"} <= set(commands)
     bin_dir = str(Path(sys.executable).parent)
-    env = dict(os.environ, PYTHONPATH=str(project / "src"), PATH=bin_dir + os.pathsep + os.environ["PATH"])
+    env = child_env(PYTHONPATH=str(project / "src"), PATH=bin_dir + os.pathsep + os.environ["PATH"])
     for command in commands:
         result = subprocess.run(
             shlex.split(command), cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False
