@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import httpx
+from typing_extensions import TypeAliasType
 
 from .resilience.bucket import RateLimitStatus
 
 __all__ = ["JSONValue", "Response", "ResponseMeta"]
 
-JSONValue = Union[None, bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"]]  # noqa: UP007 - Python 3.10 evaluates this alias
+# Any decoded JSON. mypy reads the plain recursive alias; at run time it is a named alias, which
+# pydantic can validate (an implicit recursive alias sends its schema builder into endless recursion).
+if TYPE_CHECKING:
+    JSONValue = Union[bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"], None]  # noqa: UP007 - Python 3.10 evaluates this alias
+else:
+    JSONValue = TypeAliasType(
+        "JSONValue",
+        Union[bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"], None],  # noqa: UP007 - as above
+    )
 
 
 @dataclass(frozen=True)

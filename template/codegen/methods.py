@@ -1,0 +1,237 @@
+"""Prints planned operations as ``operations.py``: one typed method per operation, for both connectors."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .formatting import format_python
+from .plan import Body, Generated, Operation, Parameter
+
+__all__ = ["render_operations"]
+
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_DESCRIPTION_LIMIT = 160
+
+
+def _literal(text: str) -> str:
+    """Return ``text`` as a double-quoted Python string literal (JSON strings are valid Python)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _docstring_text(text: str, fallback: str) -> str:
+    """Return one safe line for a docstring: whitespace folded, cut at a sentence, quotes escaped."""
+    line = " ".join(text.split()) or fallback
+    if len(line) > _DESCRIPTION_LIMIT:
+        cut = line.rfind(". ", 0, _DESCRIPTION_LIMIT)
+        line = line[: cut + 1] if cut > 40 else line[: _DESCRIPTION_LIMIT - 3].rstrip() + "..."
+    line = line[0].upper() + line[1:]
+    line = line.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return line if line.endswith((".", "?", "!", "...")) else f"{line}."
+
+
+def _path_expression(operation: Operation) -> str:
+    """Return the Python expression of the request path: a literal, or an f-string of quoted segments."""
+    if "{" not in operation.path:
+        return _literal(operation.path)
+    pieces = []
+    last = 0
+    for match in _PLACEHOLDER.finditer(operation.path):
+        pieces.append(_escape_fstring(operation.path[last : match.start()]))
+        pieces.append("{typed.segment(" + match.group(1) + ")}")
+        last = match.end()
+    pieces.append(_escape_fstring(operation.path[last:]))
+    return 'f"' + "".join(pieces) + '"'
+
+
+def _escape_fstring(text: str) -> str:
+    return _literal(text)[1:-1].replace("{", "{{").replace("}", "}}")
+
+
+def _value_expression(parameter: Parameter) -> str:
+    """Return how a query argument is sent: as is, or comma-joined for ``explode: false`` arrays."""
+    if parameter.annotation.startswith("list[") and not parameter.explode:
+        return f"typed.comma_joined({parameter.name})"
+    return parameter.name
+
+
+@dataclass(frozen=True)
+class _Method:
+    """One method as the template prints it: every piece of text already computed."""
+
+    name: str
+    kind: str  # "call" or "iterate"
+    signature: str
+    returns: str
+    async_returns: str
+    summary: str
+    route: str
+    arguments: tuple[tuple[str, str], ...]
+    call: str
+    result: str
+
+
+def _ordered(parameters: tuple[Parameter, ...], body: Body | None) -> list[tuple[str, str, bool, str]]:
+    """Return ``(name, annotation, required, description)`` in signature order: required ones first."""
+    items = [(p.name, p.annotation, p.required, p.description) for p in parameters]
+    if body is not None:
+        items.append(("body", body.annotation, body.required, body.description))
+    return sorted(items, key=lambda item: not item[2])
+
+
+def _signature(items: list[tuple[str, str, bool, str]]) -> str:
+    parts = ["self", "*"] if items else ["self"]
+    parts += [
+        f"{name}: {annotation}" if required else f"{name}: {annotation} | None = None"
+        for name, annotation, required, _ in items
+    ]
+    return ", ".join(parts)
+
+
+def _call(operation: Operation, parameters: tuple[Parameter, ...], *, method: bool, body: bool) -> str:
+    parts = [_literal(operation.method)] if method else []
+    parts.append(_path_expression(operation))
+    query = [f"{_literal(p.wire)}: {_value_expression(p)}" for p in parameters if p.location == "query"]
+    if query:
+        parts.append("params=typed.query({" + ", ".join(query) + "})")
+    headers = [f"{_literal(p.wire)}: {p.name}" for p in parameters if p.location == "header"]
+    if headers:
+        parts.append("headers=typed.headers({" + ", ".join(headers) + "})")
+    if body:
+        parts.append("json=typed.dump(body)")
+    return ", ".join(parts)
+
+
+def _result(returns: str, operation: Operation) -> str:
+    if returns == "None":
+        return ""
+    if returns == "JSONValue":
+        return "response.data"
+    if operation.records:
+        return f"typed.parse({returns}, typed.records(response.data, self.settings.records_path))"
+    return f"typed.parse({returns}, response.data)"
+
+
+def _methods(operation: Operation) -> list[_Method]:
+    """Return the method for ``operation`` and, for a paginated list, its iterator."""
+    route = f"{operation.method} {operation.route}" + (" (deprecated)" if operation.deprecated else "")
+    items = _ordered(operation.parameters, operation.body)
+    printed = [
+        _Method(
+            name=operation.name,
+            kind="call",
+            signature=_signature(items),
+            returns=operation.returns,
+            async_returns=operation.returns,
+            summary=operation.summary,
+            route=route,
+            arguments=tuple((name, text) for name, _, _, text in items),
+            call=_call(operation, operation.parameters, method=True, body=operation.body is not None),
+            result=_result(operation.returns, operation),
+        )
+    ]
+    iteration = operation.iteration
+    if iteration is not None:
+        kept = tuple(p for p in operation.parameters if p.wire not in iteration.skip)
+        items = _ordered(kept, None)
+        printed.append(
+            _Method(
+                name=iteration.name,
+                kind="iterate",
+                signature=_signature(items),
+                returns=f"Iterator[{iteration.item}]",
+                async_returns=f"AsyncIterator[{iteration.item}]",
+                summary=f"Yield every record of `{operation.name}`, page by page (see the connector's pagination).",
+                route=route,
+                arguments=tuple((name, text) for name, _, _, text in items),
+                call=_call(operation, kept, method=False, body=False),
+                result="record" if iteration.item == "JSONValue" else f"typed.parse({iteration.item}, record)",
+            )
+        )
+    return printed
+
+
+def _documented(operation: Operation) -> Operation:
+    parameters = tuple(
+        dataclasses.replace(p, description=_docstring_text(p.description, f"The `{p.wire}` {p.location} parameter."))
+        for p in operation.parameters
+    )
+    body = operation.body
+    if body is not None:
+        body = Body(body.annotation, body.required, _docstring_text(body.description, "The request body."))
+    summary = _docstring_text(operation.summary, f"{operation.method} {operation.route}.")
+    return dataclasses.replace(operation, summary=summary, parameters=parameters, body=body)
+
+
+def _imports(operations: list[Operation], base_module: str, bases: tuple[str, str]) -> list[str]:
+    """Return the import lines the module needs, in isort's order."""
+    text = " ".join(
+        " ".join([op.returns, *(p.annotation for p in op.parameters), op.body.annotation if op.body else ""])
+        + (" " + op.iteration.item if op.iteration else "")
+        for op in operations
+    )
+    typing = ["Final"] + [name for name in ("Annotated", "Literal") if f"{name}[" in text]
+    iterators = [
+        name
+        for name, used in (
+            ("AsyncIterator", any(op.iteration for op in operations)),
+            ("Iterator", any(op.iteration for op in operations)),
+        )
+        if used
+    ]
+    lines = []
+    if "datetime." in text:
+        lines.append("import datetime")
+    if iterators:
+        lines.append(f"from collections.abc import {', '.join(iterators)}")
+    lines.append(f"from typing import {', '.join(sorted(typing))}")
+    if "Field(" in text:
+        lines.append("from pydantic import Field")
+    lines.append("from . import models, typed" if "models." in text else "from . import typed")
+    lines.append(f"from {base_module} import {', '.join(sorted(bases))}")
+    if "JSONValue" in text:
+        lines.append("from .response import JSONValue")
+    return lines
+
+
+def render_operations(
+    generated: Generated,
+    *,
+    title: str,
+    base_module: str = ".client",
+    bases: tuple[str, str] = ("Connector", "AsyncConnector"),
+) -> str:
+    """Return the source of ``operations.py`` for ``generated``'s operations.
+
+    Args:
+        generated: The planned operations.
+        title: The API's display name, for docstrings.
+        base_module: Module of the connector classes the generated ones extend.
+        bases: The sync and async base class names in ``base_module``.
+    """
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - the output is Python source, not HTML
+    )
+    environment.filters.update(literal=_literal)
+    operations = [_documented(op) for op in generated.operations]
+    source = environment.get_template("operations.py.j2").render(
+        title=title,
+        source=generated.source,
+        operations=operations,
+        planned=[method for op in operations for method in _methods(op)],
+        imports=_imports(operations, base_module, bases),
+        base=bases[0],
+        async_base=bases[1],
+    )
+    return format_python(source)

@@ -1,0 +1,265 @@
+"""Loading an API description: parse it, check its references, and turn Swagger 2.0 into OpenAPI 3.
+
+Every problem is a `SpecError` whose message names the file and says what to fix. The Swagger
+conversion is written by hand: no maintained Python library converts Swagger 2.0 to OpenAPI 3.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["SpecError", "load_document", "load_openapi", "resolve", "walk_refs"]
+
+Document = dict[str, Any]
+
+_JSON_MEDIA = "application/json"
+
+
+class SpecError(Exception):
+    """An API description that cannot be used: the message names the file and the problem."""
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # the C loader when built
+    """A safe YAML loader that keeps dates as text, as JSON would."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _string_keys(value: Any) -> Any:
+    """Return ``value`` with every mapping key as text (YAML reads ``200:`` as an integer)."""
+    if isinstance(value, dict):
+        return {str(key): _string_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(item) for item in value]
+    return value
+
+
+def load_document(path: Path) -> Document:
+    """Read a YAML or JSON file into a mapping; raise `SpecError` naming the file on any problem."""
+    if not path.is_file():
+        raise SpecError(f"{path}: no such file (give the path to an OpenAPI or Swagger file)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(f"{path}: cannot be read as UTF-8 text ({error})") from error
+    try:
+        # _Loader is a SafeLoader (S506).
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_Loader)  # noqa: S506
+    except json.JSONDecodeError as error:
+        raise SpecError(f"{path}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise SpecError(f"{path}: malformed YAML{where}: {problem}") from error
+    if not isinstance(data, dict):
+        raise SpecError(f"{path}: expected a mapping at the top level, found {type(data).__name__}")
+    return _string_keys(data)  # type: ignore[no-any-return]  # a dict in, a dict out
+
+
+def walk_refs(node: Any, where: str = "#") -> Iterator[tuple[str, str]]:
+    """Yield ``(location, reference)`` for every ``$ref`` in ``node``."""
+    if isinstance(node, dict):
+        reference = node.get("$ref")
+        if isinstance(reference, str):
+            yield where, reference
+        for key, value in node.items():
+            yield from walk_refs(value, f"{where}/{key.replace('~', '~0').replace('/', '~1')}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from walk_refs(value, f"{where}/{index}")
+
+
+def resolve(document: Document, reference: str) -> Any:
+    """Return what a local ``#/a/b`` reference points at; raise `KeyError` if nothing is there."""
+    node: Any = document
+    for raw in reference.removeprefix("#/").split("/") if reference != "#" else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise KeyError(reference)
+    return node
+
+
+def _check_refs(document: Document, path: Path) -> None:
+    broken = []
+    for where, reference in walk_refs(document):
+        if not reference.startswith("#"):
+            raise SpecError(
+                f"{path}: {where} refers to another file ({reference}); bundle the description into one file "
+                "first (for example with `redocly bundle`)"
+            )
+        try:
+            resolve(document, reference)
+        except KeyError:
+            broken.append(f"{where} -> {reference}")
+    if broken:
+        listed = "; ".join(broken[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
+        raise SpecError(f"{path}: $ref points nowhere: {listed}")
+
+
+def load_openapi(path: Path) -> Document:
+    """Load an OpenAPI 3.x or Swagger 2.0 file and return it as OpenAPI 3, references checked."""
+    document = load_document(path)
+    version = str(document.get("openapi") or document.get("swagger") or "")
+    if "openapi" in document and not version.startswith("3."):
+        raise SpecError(f"{path}: OpenAPI {version} is not supported; use OpenAPI 3.0, 3.1 or Swagger 2.0")
+    if "swagger" in document and version != "2.0":
+        raise SpecError(f"{path}: Swagger {version} is not supported; use Swagger 2.0 or OpenAPI 3")
+    if not version:
+        raise SpecError(
+            f"{path}: not an API description: it has neither an 'openapi: 3.x' nor a 'swagger: \"2.0\"' field"
+        )
+    if not isinstance(document.get("paths"), dict):
+        raise SpecError(f"{path}: has no 'paths' mapping, so there is no operation to generate")
+    _check_refs(document, path)
+    return _from_swagger(document) if "swagger" in document else document
+
+
+# -- Swagger 2.0 -> OpenAPI 3.0 ----------------------------------------------------------------------
+
+_SCHEMA_KEYS = (
+    "type", "format", "items", "enum", "default", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "multipleOf",
+)  # fmt: skip
+_REF_PREFIXES = {"#/definitions/": "#/components/schemas/", "#/responses/": "#/components/responses/"}
+
+
+def _rewrite_refs(node: Any, body_parameters: set[str]) -> Any:
+    if isinstance(node, dict):
+        result = {key: _rewrite_refs(value, body_parameters) for key, value in node.items()}
+        reference = node.get("$ref")
+        if isinstance(reference, str):
+            for old, new in _REF_PREFIXES.items():
+                if reference.startswith(old):
+                    result["$ref"] = new + reference[len(old) :]
+            if reference.startswith("#/parameters/"):
+                name = reference[len("#/parameters/") :]
+                kind = "requestBodies" if name in body_parameters else "parameters"
+                result["$ref"] = f"#/components/{kind}/{name}"
+        if result.get("type") == "file":
+            result.update(type="string", format="binary")
+        if result.pop("x-nullable", False) is True:
+            result["nullable"] = True
+        return result
+    if isinstance(node, list):
+        return [_rewrite_refs(item, body_parameters) for item in node]
+    return node
+
+
+def _parameter(parameter: Document) -> Document:
+    if "$ref" in parameter:
+        return parameter
+    converted = {key: value for key, value in parameter.items() if key not in (*_SCHEMA_KEYS, "collectionFormat")}
+    converted["schema"] = {key: parameter[key] for key in _SCHEMA_KEYS if key in parameter}
+    collection = parameter.get("collectionFormat")
+    if parameter.get("type") == "array" and collection in ("csv", "multi"):
+        converted.update(style="form", explode=collection == "multi")
+    return converted
+
+
+def _body(parameter: Document, consumes: list[str]) -> Document:
+    content = {media: {"schema": parameter.get("schema", {})} for media in consumes or [_JSON_MEDIA]}
+    return {
+        "description": parameter.get("description", ""),
+        "required": bool(parameter.get("required")),
+        "content": content,
+    }
+
+
+def _form(parameters: list[Document], consumes: list[str]) -> Document:
+    properties = {p["name"]: {key: p[key] for key in _SCHEMA_KEYS if key in p} for p in parameters}
+    schema: Document = {"type": "object", "properties": properties}
+    required = [p["name"] for p in parameters if p.get("required")]
+    if required:
+        schema["required"] = required
+    media = next((m for m in consumes if m in ("multipart/form-data", "application/x-www-form-urlencoded")), None)
+    return {"content": {media or "application/x-www-form-urlencoded": {"schema": schema}}}
+
+
+def _response(response: Document, produces: list[str]) -> Document:
+    if "$ref" in response:
+        return response
+    converted = {key: value for key, value in response.items() if key not in ("schema", "examples")}
+    converted.setdefault("description", "")
+    if "schema" in response:
+        converted["content"] = {media: {"schema": response["schema"]} for media in produces or [_JSON_MEDIA]}
+    return converted
+
+
+def _security_scheme(scheme: Document) -> Document:
+    kind = scheme.get("type")
+    if kind == "basic":
+        return {"type": "http", "scheme": "basic"}
+    if kind == "oauth2":
+        flow = {"application": "clientCredentials", "accessCode": "authorizationCode"}.get(
+            scheme.get("flow", ""), scheme.get("flow", "implicit")
+        )
+        details = {key: scheme[key] for key in ("authorizationUrl", "tokenUrl") if key in scheme}
+        return {"type": "oauth2", "flows": {flow: {**details, "scopes": scheme.get("scopes", {})}}}
+    return dict(scheme)
+
+
+def _operation(operation: Document, shared: list[Document], consumes: list[str], produces: list[str]) -> Document:
+    converted = {key: value for key, value in operation.items() if key not in ("parameters", "consumes", "produces")}
+    consumes = operation.get("consumes", consumes)
+    produces = operation.get("produces", produces)
+    named = {(p.get("name"), p.get("in")): p for p in [*shared, *operation.get("parameters", [])]}
+    parameters = list(named.values())
+    body = [p for p in parameters if p.get("in") == "body"]
+    form = [p for p in parameters if p.get("in") == "formData"]
+    converted["parameters"] = [_parameter(p) for p in parameters if p.get("in") not in ("body", "formData")]
+    if body:
+        converted["requestBody"] = _body(body[0], consumes)
+    elif form:
+        converted["requestBody"] = _form(form, consumes)
+    converted["responses"] = {
+        status: _response(response, produces) for status, response in operation.get("responses", {}).items()
+    }
+    return converted
+
+
+def _from_swagger(swagger: Document) -> Document:
+    consumes = swagger.get("consumes", [])
+    produces = swagger.get("produces", [])
+    shared_parameters = swagger.get("parameters", {})
+    body_parameters = {name for name, p in shared_parameters.items() if p.get("in") == "body"}
+    scheme = (swagger.get("schemes") or ["https"])[0]
+    host, base_path = swagger.get("host"), swagger.get("basePath", "")
+    servers = [{"url": f"{scheme}://{host}{base_path}"}] if host else ([{"url": base_path}] if base_path else [])
+    paths: Document = {}
+    for route, item in swagger.get("paths", {}).items():
+        shared = item.get("parameters", [])
+        paths[route] = {
+            method: _operation(operation, shared, consumes, produces) if isinstance(operation, dict) else operation
+            for method, operation in item.items()
+            if method != "parameters"
+        }
+    components = {
+        "schemas": swagger.get("definitions", {}),
+        "parameters": {n: _parameter(p) for n, p in shared_parameters.items() if n not in body_parameters},
+        "requestBodies": {n: _body(shared_parameters[n], consumes) for n in sorted(body_parameters)},
+        "responses": {n: _response(r, produces) for n, r in swagger.get("responses", {}).items()},
+        "securitySchemes": {n: _security_scheme(s) for n, s in swagger.get("securityDefinitions", {}).items()},
+    }
+    document = {
+        "openapi": "3.0.3",
+        "info": swagger.get("info", {"title": "API", "version": "0"}),
+        "servers": servers,
+        "paths": paths,
+        "components": {key: value for key, value in components.items() if value},
+        "security": swagger.get("security", []),
+    }
+    return _rewrite_refs(document, body_parameters)  # type: ignore[no-any-return]  # a dict in, a dict out
