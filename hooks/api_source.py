@@ -1,0 +1,225 @@
+"""The API-description questions: where the description is, whether it is usable, what it implies.
+
+Copier asks for ``api_source_path`` before it writes anything, so a missing file, malformed YAML, a
+``$ref`` that points nowhere or an empty samples folder stops the copy there, with one message and
+no half-written project. The checks are those of the rendered project's own generator
+(``template/codegen/``), loaded from the template rather than written twice. The description also
+gives the defaults of later questions: ``base_url`` from its servers, ``auth`` from its security.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from copier.errors import UserMessageError
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+__all__ = [
+    "ApiSourceExtension",
+    "api_source_error",
+    "api_source_file",
+    "api_source_kind_error",
+    "kind_answer_is_valid",
+    "resolve_source",
+    "source_answer_is_valid",
+    "spec_default",
+]
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+_CODEGEN = TEMPLATE_ROOT / "template" / "codegen"
+_GENERATOR = {"openapi": "datamodel-code-generator", "json_samples": "datamodel-code-generator"}
+_TRANSPORTS = {"openapi": "rest", "json_samples": "rest", "graphql": "graphql"}
+
+
+def _operation() -> str:
+    """Return Copier's current operation, ``"copy"`` or ``"update"`` (``"update"`` when it cannot tell).
+
+    Copier does not pass the operation to questions. On update, the description was copied into the
+    project's ``api/`` long ago and the path answered then may no longer exist: it is not checked.
+    """
+    try:
+        from copier._main import _operation as operation  # private; tests/test_codegen.py checks it exists
+    except ImportError:
+        return "update"
+    return str(operation.get("update"))
+
+
+@cache
+def _codegen() -> ModuleType:
+    """Import the template's ``codegen`` package under a name of its own."""
+    name = "connector_factory_codegen"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, _CODEGEN / "__init__.py", submodule_search_locations=[str(_CODEGEN)]
+    )
+    if spec is None or spec.loader is None:  # pragma: no cover - the folder is part of the template
+        raise ImportError(f"cannot load {_CODEGEN}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # leave the template clean
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
+    return module
+
+
+def _submodule(name: str) -> ModuleType:
+    _codegen()
+    return importlib.import_module(f"connector_factory_codegen.{name}")
+
+
+def resolve_source(path: str) -> Path | None:
+    """Return the description ``path`` names: absolute, from the current folder, or a preset's own file."""
+    given = Path(path).expanduser()
+    candidates = [given] if given.is_absolute() else [Path.cwd() / given, TEMPLATE_ROOT / given]
+    return next((candidate.resolve() for candidate in candidates if candidate.exists()), None)
+
+
+def api_source_file(path: str) -> str:
+    """Return the absolute path of the description for the generation task, or ``""``."""
+    found = resolve_source(path) if path else None
+    return str(found) if found else ""
+
+
+def api_source_kind_error(kind: str, transport: str) -> str:
+    """Return why ``api_source`` does not fit the ``transport`` answer, or ``""``."""
+    needed = _TRANSPORTS.get(kind)
+    if needed and needed != transport:
+        return f"api_source {kind!r} needs transport {needed!r}; choose another api_source, or 'none'."
+    return ""
+
+
+def api_source_error(path: str, kind: str) -> str:
+    """Return why ``api_source_path`` cannot be generated from, or ``""`` when it can."""
+    if kind == "none":
+        return ""
+    if not path.strip() or "\x00" in path:
+        what = "a folder of JSON samples" if kind == "json_samples" else "your API description"
+        return f"api_source_path is empty: give the path to {what}, or answer api_source 'none'."
+    if _operation() != "copy":
+        return ""
+    found = resolve_source(path)
+    if found is None:
+        return f"api_source_path: {path!r} does not exist (relative paths are taken from {os.getcwd()})."
+    generator = _GENERATOR.get(kind)
+    if generator and importlib.util.find_spec(generator.replace("-", "_")) is None:
+        return (
+            f"api_source {kind!r} needs {generator} in Copier's Python ({sys.executable}): run "
+            f"`{sys.executable} -m pip install {generator}`, or `pipx inject copier {generator}` if Copier "
+            "was installed with pipx; then run copier again."
+        )
+    spec = _submodule("spec")
+    try:
+        _submodule("check").check_source(found, kind)
+    except spec.SpecError as error:
+        return f"api_source_path: {error}"
+    return ""
+
+
+def _stop_if_bad(field: str, conf: Mapping[str, Any], default: str, check: Callable[[str], str]) -> bool:
+    """Stop the copy on a bad ``--data`` answer (or a bad default under ``--defaults``); else True.
+
+    Copier re-asks a bad interactive answer, but reports a bad ``--data`` answer with a traceback;
+    raised from ``when``, a `UserMessageError` is printed as one line before anything is written.
+    """
+    data = conf.get("data")
+    if isinstance(data, Mapping) and field in data:
+        value = str(data[field])
+    elif conf.get("defaults"):
+        value = default
+    else:
+        return True
+    problem = check(value)
+    if problem:
+        raise UserMessageError(problem)
+    return True
+
+
+def kind_answer_is_valid(conf: Mapping[str, Any], transport: str, default: str) -> bool:
+    """``when`` of ``api_source``: stop on a kind the transport cannot use."""
+    return _stop_if_bad("api_source", conf, default, lambda kind: api_source_kind_error(kind, transport))
+
+
+def source_answer_is_valid(conf: Mapping[str, Any], kind: str, default: str) -> bool:
+    """``when`` of ``api_source_path``: stop on a description that cannot be generated from."""
+    return _stop_if_bad("api_source_path", conf, default, lambda path: api_source_error(path, kind))
+
+
+@cache
+def _defaults(found: Path, modified: float) -> dict[str, Any]:
+    """Return the answers the OpenAPI description at ``found`` implies (``modified`` keys the cache)."""
+    spec = _submodule("spec")
+    try:
+        document = spec.load_openapi(found)
+    except spec.SpecError:
+        return {}
+    defaults: dict[str, Any] = {}
+    servers = document.get("servers") or []
+    if servers and isinstance(servers[0], dict):
+        url = str(servers[0].get("url", ""))
+        for name, variable in (servers[0].get("variables") or {}).items():
+            url = url.replace("{" + name + "}", str(variable.get("default", "")))
+        if url.startswith("//"):  # scheme-relative: the API is served over HTTPS
+            url = f"https:{url}"
+        if url.startswith(("http://", "https://")) and "{" not in url:
+            defaults["base_url"] = url.rstrip("/")
+    auth = _auth_defaults(document)
+    token_url = auth.get("token_url")
+    if isinstance(token_url, str) and not token_url.startswith(("http://", "https://")):
+        base = defaults.get("base_url", "")
+        origin = "/".join(base.split("/")[:3]) if base else ""
+        token_url = f"{origin}/{token_url.lstrip('/')}" if origin and token_url.startswith("/") else None
+        auth["token_url"] = token_url  # a relative token URL is resolved on the API's origin, or not offered
+    defaults.update({key: value for key, value in auth.items() if value})
+    return defaults
+
+
+def _auth_defaults(document: dict[str, Any]) -> dict[str, Any]:
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    required = [name for item in document.get("security") or [] if isinstance(item, dict) for name in item]
+    for name in [*required, *schemes]:
+        scheme = schemes.get(name)
+        if not isinstance(scheme, dict):
+            continue
+        kind = scheme.get("type")
+        if kind == "apiKey" and scheme.get("in") in ("header", "query"):
+            return {"auth": f"api_key_{scheme['in']}", "auth_param_name": scheme.get("name", "api_key")}
+        if kind == "http" and str(scheme.get("scheme", "")).lower() in ("bearer", "basic"):
+            return {"auth": str(scheme["scheme"]).lower()}
+        if kind == "oauth2" and "clientCredentials" in (scheme.get("flows") or {}):
+            return {
+                "auth": "oauth2_client_credentials",
+                "token_url": scheme["flows"]["clientCredentials"].get("tokenUrl"),
+            }
+    return {}
+
+
+def spec_default(path: str, kind: str, question: str, fallback: object) -> object:
+    """Return what the OpenAPI description at ``path`` implies for ``question``, else ``fallback``."""
+    if kind != "openapi" or not path:
+        return fallback
+    found = resolve_source(path)
+    if found is None or not found.is_file():
+        return fallback
+    value = _defaults(found, found.stat().st_mtime).get(question)
+    return fallback if value in (None, "") else value
+
+
+class ApiSourceExtension(Extension):
+    """Registers the functions above as Jinja filters of the same names."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        for name in __all__:
+            if name != "ApiSourceExtension":
+                environment.filters[name] = globals()[name]
