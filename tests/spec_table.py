@@ -27,9 +27,16 @@ def requirements() -> list[tuple[str, str]]:
 
 
 def marked_tests() -> dict[str, list[str]]:
-    """Return requirement ID -> ``file::test`` for every test carrying ``@spec(...)``."""
+    """Return requirement ID -> ```file::test``` (and when it applies) for every test carrying ``@spec(...)``."""
     found: dict[str, list[str]] = defaultdict(list)
-    for path in sorted(CONFORMANCE.glob("test_*.py")):
+    for path in sorted(CONFORMANCE.iterdir()):
+        # A conditional file name, such as "{% if api_source != 'none' %}test_typed.py{% endif %}",
+        # is rendered only when its condition holds: the table says so.
+        name = re.search(r"test_\w+\.py", path.name)
+        if name is None or not path.name.endswith((".py", ".py{% endif %}")):
+            continue
+        condition = re.search(r"\{% if (.+?) %\}", path.name)
+        suffix = f" (when {condition.group(1)})" if condition else ""
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
             if not isinstance(node, ast.FunctionDef):
@@ -38,7 +45,7 @@ def marked_tests() -> dict[str, list[str]]:
                 if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "spec":
                     for argument in decorator.args:
                         if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                            found[argument.value].append(f"{path.name}::{node.name}")
+                            found[argument.value].append(f"`{name.group(0)}::{node.name}`{suffix}")
     return found
 
 
@@ -56,7 +63,7 @@ def render_table() -> str:
     ]
     for requirement, level in requirements():
         tests = marked.get(requirement)
-        cell = "<br>".join(f"`{test}`" for test in tests) if tests else NOT_YET
+        cell = "<br>".join(tests) if tests else NOT_YET
         lines.append(f"| {requirement} | {level} | {cell} |")
     return "\n".join(lines) + "\n"
 

@@ -87,7 +87,7 @@ class FaultServer:
         self._server.server_close()
 
     def script(self, path: str, *replies: Reply) -> None:
-        """Answer the next requests to ``path`` with ``replies``, in order; then the default."""
+        """Answer the next requests to ``path`` (``"*"``: any path) with ``replies``, in order; then the default."""
         with self._lock:
             self._scripts[path].extend(replies)
 
@@ -105,7 +105,7 @@ class FaultServer:
 
     def _next_reply(self, path: str) -> Reply | None:
         with self._lock:
-            queue = self._scripts.get(path)
+            queue = self._scripts.get(path) or self._scripts.get("*")
             return queue.popleft() if queue else None
 
     def _throttled(self) -> Reply | None:
