@@ -28,7 +28,11 @@ def clock() -> testing.FakeClock:
 
 
 def settings_for(server: FaultServer, **overrides: Any) -> Config:
-    """Settings pointed at the fault server: no auth, no pagination, short timeouts."""
+    """Settings pointed at the fault server: no auth, no pagination, no pacing, short timeouts.
+
+    This API's own rate limits and quotas (config.py) are switched off, so that tests see the
+    specification's defaults; a test that needs a limit sets it.
+    """
     values: dict[str, Any] = {
         "base_url": server.url,
         "auth": "none",
@@ -36,6 +40,11 @@ def settings_for(server: FaultServer, **overrides: Any) -> Config:
         "timeout_connect": 2.0,
         "timeout_read": 2.0,
         "drain_timeout": 2.0,
+        "rate_limit": None,
+        "rate_burst": None,
+        "quota_per_minute": None,
+        "quota_per_hour": None,
+        "quota_per_day": None,
     }
     values.update(overrides)
     return Config(**values)

@@ -99,6 +99,13 @@ class ConnectorSettings(BaseSettings):
             raise ValueError("must be at least 1")
         return value
 
+    @field_validator("rate_limit", "rate_burst", "quota_per_minute", "quota_per_hour", "quota_per_day")
+    @classmethod
+    def _positive_or_unset(cls, value: float | None) -> float | None:
+        if value is not None and value <= 0:
+            raise ValueError("must be above 0, or unset")
+        return value
+
     def quotas(self) -> tuple[tuple[int, float], ...]:
         """Return the configured quotas as ``(limit, period_seconds)`` pairs."""
         periods = ((self.quota_per_minute, 60.0), (self.quota_per_hour, 3600.0), (self.quota_per_day, 86400.0))
