@@ -8,17 +8,27 @@ which exercises every branch of those templates; the defaults render is checked 
 
 from __future__ import annotations
 
+from itertools import cycle
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import render, run_checks
 
-AUTH_KINDS = ["none", "api_key_header", "api_key_query", "bearer", "basic", "oauth2_client_credentials"]
+AUTH_KINDS = [
+    "none",
+    "api_key_header",
+    "api_key_query",
+    "bearer",
+    "basic",
+    "oauth2_client_credentials",
+    "oauth2_refresh_token",
+]
 PAGINATION_KINDS = ["offset", "page", "cursor", "next_url", "link_header", "none"]
+# Seven auth kinds, six pagination kinds: the pagination list starts over for the last pair.
 COVERING_SET = [
     pytest.param({"auth": auth, "pagination": pagination}, id=f"{auth}-{pagination}")
-    for auth, pagination in zip(AUTH_KINDS, PAGINATION_KINDS, strict=True)
+    for auth, pagination in zip(AUTH_KINDS, cycle(PAGINATION_KINDS))
 ]
 
 

@@ -15,7 +15,15 @@ from pydantic import SecretStr
 from .errors import AuthError
 from .settings import ConnectorSettings
 
-__all__ = ["APIKeyHeaderAuth", "APIKeyQueryAuth", "BearerAuth", "ClientCredentialsAuth", "build_auth"]
+__all__ = [
+    "APIKeyHeaderAuth",
+    "APIKeyQueryAuth",
+    "BearerAuth",
+    "ClientCredentialsAuth",
+    "OAuth2Auth",
+    "RefreshTokenAuth",
+    "build_auth",
+]
 
 #: Refresh an OAuth2 token this many seconds before it expires.
 REFRESH_MARGIN = 30.0
@@ -59,11 +67,12 @@ class BearerAuth(httpx.Auth):
         yield request
 
 
-class ClientCredentialsAuth(httpx.Auth):
-    """OAuth2 client-credentials grant (RFC 6749 section 4.4) with cached, refreshed tokens.
+class OAuth2Auth(httpx.Auth):
+    """An OAuth2 access token from ``token_url``, cached and fetched again before it expires.
 
     A token is fetched before the first request and again ``REFRESH_MARGIN`` seconds before it
-    expires; a 401 from the API drops the cached token and retries the request once.
+    expires; a 401 from the API drops the cached token and retries the request once. Subclasses
+    say which grant the token request uses (`_grant`).
     """
 
     requires_response_body = True
@@ -107,12 +116,19 @@ class ClientCredentialsAuth(httpx.Auth):
         if self._token is not None:  # always set by _store before the first request is signed
             request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
 
+    def _grant(self) -> dict[str, str]:
+        """Return the grant's own fields of the token request."""
+        raise NotImplementedError
+
     def _token_request(self) -> httpx.Request:
-        form = {"grant_type": "client_credentials", "client_id": self.client_id}
+        form = {**self._grant(), "client_id": self.client_id}
         form["client_secret"] = self._client_secret.get_secret_value()
         if self.scope:
             form["scope"] = self.scope
         return httpx.Request("POST", self.token_url, data=form, headers={"Accept": "application/json"})
+
+    def _received(self, body: dict[str, object]) -> None:
+        """Look at the rest of a token answer (a rotated refresh token, for instance)."""
 
     def _store(self, response: httpx.Response) -> None:
         source = f"POST {response.request.url.host}{response.request.url.path}"
@@ -131,6 +147,54 @@ class ClientCredentialsAuth(httpx.Auth):
         with self._lock:
             self._token = SecretStr(token)
             self._expires_at = self._clock() + lifetime
+            self._received(body)
+
+
+class ClientCredentialsAuth(OAuth2Auth):
+    """OAuth2 client-credentials grant (RFC 6749 section 4.4): the client's own credentials buy the token."""
+
+    def _grant(self) -> dict[str, str]:
+        return {"grant_type": "client_credentials"}
+
+
+class RefreshTokenAuth(OAuth2Auth):
+    """OAuth2 refresh-token grant (RFC 6749 section 6): a long-lived refresh token buys access tokens.
+
+    For apps authorised once by a person (the authorization-code flow): keep the refresh token it
+    gave in the environment. A token endpoint that rotates refresh tokens is followed: the new one
+    is used from then on (and redacted, like every token).
+    """
+
+    def __init__(
+        self,
+        *,
+        refresh_token: SecretStr,
+        token_url: str,
+        client_id: str,
+        client_secret: SecretStr,
+        scope: str | None = None,
+        clock: Callable[[], float],
+        on_token: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(
+            token_url=token_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            scope=scope,
+            clock=clock,
+            on_token=on_token,
+        )
+        self._refresh_token = refresh_token
+
+    def _grant(self) -> dict[str, str]:
+        return {"grant_type": "refresh_token", "refresh_token": self._refresh_token.get_secret_value()}
+
+    def _received(self, body: dict[str, object]) -> None:
+        rotated = body.get("refresh_token")
+        if isinstance(rotated, str) and rotated:
+            if self._on_token is not None:
+                self._on_token(rotated)
+            self._refresh_token = SecretStr(rotated)
 
 
 def _setting(settings: ConnectorSettings, field: str) -> str:
@@ -158,10 +222,23 @@ def build_auth(
         return BearerAuth(SecretStr(_setting(settings, "token")))
     if kind == "basic":
         return httpx.BasicAuth(_setting(settings, "username"), _setting(settings, "password"))
+    token_url = _setting(settings, "token_url")
+    client_id = _setting(settings, "client_id")
+    client_secret = SecretStr(_setting(settings, "client_secret"))
+    if kind == "oauth2_refresh_token":
+        return RefreshTokenAuth(
+            refresh_token=SecretStr(_setting(settings, "refresh_token")),
+            token_url=token_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            scope=settings.scope,
+            clock=clock,
+            on_token=on_token,
+        )
     return ClientCredentialsAuth(
-        token_url=_setting(settings, "token_url"),
-        client_id=_setting(settings, "client_id"),
-        client_secret=SecretStr(_setting(settings, "client_secret")),
+        token_url=token_url,
+        client_id=client_id,
+        client_secret=client_secret,
         scope=settings.scope,
         clock=clock,
         on_token=on_token,

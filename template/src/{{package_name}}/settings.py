@@ -18,7 +18,9 @@ __all__ = ["AuthKind", "ConnectorSettings", "PaginationKind"]
 # One character class per part, so matching is linear in the length of the input.
 _URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
 
-AuthKind = Literal["none", "api_key_header", "api_key_query", "bearer", "basic", "oauth2_client_credentials"]
+AuthKind = Literal[
+    "none", "api_key_header", "api_key_query", "bearer", "basic", "oauth2_client_credentials", "oauth2_refresh_token"
+]
 PaginationKind = Literal["none", "offset", "page", "cursor", "next_url", "link_header"]
 
 
@@ -38,6 +40,7 @@ class ConnectorSettings(BaseSettings):
     password: SecretStr | None = None
     client_id: str | None = None
     client_secret: SecretStr | None = None
+    refresh_token: SecretStr | None = None
     token_url: str | None = None
     scope: str | None = None
 
@@ -113,5 +116,5 @@ class ConnectorSettings(BaseSettings):
 
     def secret_values(self) -> list[str]:
         """Return every configured secret value, for redaction."""
-        secrets = (self.api_key, self.token, self.password, self.client_secret)
+        secrets = (self.api_key, self.token, self.password, self.client_secret, self.refresh_token)
         return [value.get_secret_value() for value in secrets if value and value.get_secret_value()]

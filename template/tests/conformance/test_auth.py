@@ -69,6 +69,46 @@ def test_oauth2_client_credentials_fetches_caches_and_refreshes(make: MakeDriver
     assert [r.headers["Authorization"] for r in server.requests_to("/b")] == ["Bearer second", "Bearer third"]
 
 
+@spec("CF-AUTH-1", "CF-AUTH-3")
+def test_oauth2_refresh_token_grant_follows_a_rotated_refresh_token(
+    make: MakeDriver,
+    server: FaultServer,
+    clock,  # type: ignore[no-untyped-def]
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The refresh token buys access tokens; a rotated one is used next time and is redacted like the rest."""
+    server.script(
+        "/oauth/token",
+        Reply(200, {"access_token": "access-one-5e1b", "expires_in": 60, "refresh_token": "refresh-two-9c1d"}),
+        Reply(200, {"access_token": "access-two-77a0", "expires_in": 60}),
+    )
+    caplog.set_level("DEBUG")
+    api = make(
+        auth="oauth2_refresh_token",
+        refresh_token="refresh-one-7f3a",
+        client_id="cid",
+        client_secret="cs-6",
+        token_url=f"{server.url}/oauth/token",
+        max_retries=0,
+    )
+    api("get", "a")
+    clock.advance(40)  # within 30 s of expiry: a new token before sending
+    server.script("/a", Reply(500, {"message": "refresh-two-9c1d"}))
+    with pytest.raises(errors.ServerError) as caught:
+        api("get", "a")
+    forms = [r.body.decode() for r in server.requests_to("/oauth/token")]
+    assert "grant_type=refresh_token" in forms[0]
+    assert "refresh_token=refresh-one-7f3a" in forms[0]
+    assert "refresh_token=refresh-two-9c1d" in forms[1]
+    assert [r.headers["Authorization"] for r in server.requests_to("/a")][:2] == [
+        "Bearer access-one-5e1b",
+        "Bearer access-two-77a0",
+    ]
+    seen = caplog.text + str(caught.value) + repr(caught.value) + str(caught.value.details) + repr(api.connector)
+    for secret in ("refresh-one-7f3a", "refresh-two-9c1d", "access-one-5e1b", "access-two-77a0", "cs-6"):
+        assert secret not in seen
+
+
 @spec("CF-AUTH-2")
 @pytest.mark.parametrize(
     ("settings", "variable"),
@@ -77,6 +117,10 @@ def test_oauth2_client_credentials_fetches_caches_and_refreshes(make: MakeDriver
         ({"auth": "api_key_query"}, "API_KEY"),
         ({"auth": "basic", "username": "ann"}, "PASSWORD"),
         ({"auth": "oauth2_client_credentials", "client_id": "x", "client_secret": "y", "token_url": None}, "TOKEN_URL"),
+        (
+            {"auth": "oauth2_refresh_token", "client_id": "x", "client_secret": "y", "token_url": "https://t.example"},
+            "REFRESH_TOKEN",
+        ),
     ],
 )
 def test_missing_credentials_fail_before_sending_and_name_the_variable(
