@@ -11,14 +11,17 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+import yaml
 from copier.errors import UserMessageError
 from jinja2 import Environment
 from jinja2.ext import Extension
 
 __all__ = [
     "ConnectorNamesExtension",
+    "choices_are_valid",
     "class_prefix",
     "domain_imports",
     "domains_error",
@@ -218,6 +221,30 @@ _VALIDATORS: dict[str, Callable[[Any], str]] = {
 def validate(value: object, field: str) -> str:
     """Return why ``value`` is a bad answer to question ``field``, or ``""``: copier.yml's validators."""
     return _VALIDATORS[field](value)
+
+
+_COPIER_YML = Path(__file__).resolve().parent.parent / "copier.yml"
+
+
+def choices_are_valid(conf: Mapping[str, object]) -> bool:
+    """Stop the copy when ``--data`` gives a choice question an answer it does not offer; else True.
+
+    Copier reports such an answer with a traceback; raised from the first question's ``when``, the
+    message names the question and its choices, before anything is written.
+    """
+    data = conf.get("data")
+    if not isinstance(data, Mapping) or not data:
+        return True
+    questions = yaml.safe_load(_COPIER_YML.read_text(encoding="utf-8"))
+    for name, value in data.items():
+        question = questions.get(name)
+        choices = question.get("choices") if isinstance(question, dict) else None
+        if not choices:
+            continue
+        offered = [str(choice) for choice in (choices.values() if isinstance(choices, dict) else choices)]
+        if str(value) not in offered:
+            raise UserMessageError(f"{name} {value!r} is not one of its choices: {', '.join(offered)}.")
+    return True
 
 
 def given_answer_is_valid(field: str, conf: Mapping[str, object], *, required: bool = False) -> bool:

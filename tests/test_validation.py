@@ -23,6 +23,11 @@ BAD_ANSWERS = [
     ),
     pytest.param(["connector_name=Acme", 'description=say "hi"'], "description", id="quote"),
     pytest.param(["connector_name=Acme", "pagination=cursor", "next_path=a b"], "next_path", id="next-path"),
+    pytest.param(["preset=hubspt"], "preset 'hubspt' is not one of its choices", id="unknown-preset"),
+    pytest.param(["connector_name=Acme", "auth=oauth"], "auth 'oauth' is not one of its choices", id="unknown-auth"),
+    pytest.param(
+        ["connector_name=Acme", "api_source=graphql"], "api_source 'graphql' needs transport 'graphql'", id="kind"
+    ),
 ]
 
 
