@@ -7,11 +7,13 @@ Run by Copier after rendering (``python -m codegen.domains``), and by hand to ad
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
-__all__ = ["domain_module", "main", "record_name", "write_domains"]
+__all__ = ["domain_module", "generated_models", "main", "record_name", "write_domains"]
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
@@ -33,20 +35,25 @@ def record_name(domain: str) -> str:
     return _camel(singular)
 
 
-def domain_module(domain: str, path: str) -> str:
-    """Return the source of a new domain module."""
+def generated_models(package_dir: Path) -> set[str]:
+    """Return the classes of the package's generated models module (none if it has no such module)."""
+    module = package_dir / "models" / "__init__.py"
+    if not module.is_file():
+        return set()
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
+def domain_module(domain: str, path: str, models: Collection[str] = ()) -> str:
+    """Return the source of a new domain module; it uses the generated model of its record if there is one."""
     cls, record, title = _camel(domain), record_name(domain), domain.replace("_", " ")
     exported = ", ".join(f'"{name}"' for name in sorted({f"Async{cls}", cls, record}))
-    return f'''"""{title.capitalize()}: the ``{domain}`` domain of the API."""
-
-from __future__ import annotations
-
-from pydantic import BaseModel, ConfigDict
-
-from .base import AsyncDomain, Domain
-
-__all__ = [{exported}]
-
+    if record in models:
+        imports = f"from ..models import {record}\nfrom .base import AsyncDomain, Domain"
+        model = ""
+    else:
+        imports = "from pydantic import BaseModel, ConfigDict\n\nfrom .base import AsyncDomain, Domain"
+        model = f'''
 
 class {record}(BaseModel):
     """One {title} record; fields not named here are kept as extra attributes."""
@@ -54,7 +61,15 @@ class {record}(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: str
+'''
+    return f'''"""{title.capitalize()}: the ``{domain}`` domain of the API."""
 
+from __future__ import annotations
+
+{imports}
+
+__all__ = [{exported}]
+{model}
 
 class {cls}(Domain[{record}]):
     """{title.capitalize()}, for the blocking connector."""
@@ -74,13 +89,14 @@ class Async{cls}(AsyncDomain[{record}]):
 def write_domains(package_dir: Path, domains: list[str], prefix: str) -> list[Path]:
     """Create ``domains/<name>.py`` for each domain that has no module yet; return the new files."""
     created = []
+    models = generated_models(package_dir)
     for domain in domains:
         if not _NAME.fullmatch(domain) or domain == "base":
             raise ValueError(f"domain {domain!r} must be a lowercase identifier other than 'base'")
         target = package_dir / "domains" / f"{domain}.py"
         if target.exists():
             continue
-        target.write_text(domain_module(domain, f"{prefix}{domain}"), encoding="utf-8")
+        target.write_text(domain_module(domain, f"{prefix}{domain}", models), encoding="utf-8")
         created.append(target)
     return created
 

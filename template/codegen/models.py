@@ -21,7 +21,8 @@ def render_models(generated: Generated, *, title: str) -> str:
     """Return the source of the models module for ``generated.schemas``; append its warnings to ``generated``.
 
     Models keep fields the description does not list (``extra="allow"``), take Python names with the
-    API's names as aliases, and accept either when built by hand (``populate_by_name``).
+    API's names as aliases, accept either when built by hand (``populate_by_name``), and allow None
+    wherever the description says ``nullable`` (optional fields accept None anyway).
     """
     from datamodel_code_generator import DataModelType, InputFileType, LiteralType, PythonVersion, generate
 
@@ -49,6 +50,7 @@ def render_models(generated: Generated, *, title: str) -> str:
             snake_case_field=True,
             enum_field_as_literal=LiteralType.All,
             allow_population_by_field_name=True,
+            strict_nullable=True,  # honour `nullable: true`, on required fields and map values too
             extra_fields="allow",
             formatters=[],
         )

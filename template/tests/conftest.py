@@ -6,7 +6,7 @@ import contextlib
 import random
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from functools import partial
+from functools import partial, reduce
 from typing import Any
 
 import pytest
@@ -51,20 +51,26 @@ def settings_for(server: FaultServer, **overrides: Any) -> Config:
 
 
 class Driver:
-    """Calls a connector's methods by name and returns plain results, whichever shell it is."""
+    """Calls a connector's methods by name and returns plain results, whichever shell it is.
+
+    A dotted name reaches an attribute's method: ``api("contacts.search", filters)``.
+    """
 
     kind = "sync"
 
     def __init__(self, connector: Connector) -> None:
         self.connector: Any = connector
 
+    def _find(self, name: str) -> Any:
+        return reduce(getattr, name.split("."), self.connector)
+
     def __call__(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        attribute = getattr(self.connector, method)
+        attribute = self._find(method)
         return attribute(*args, **kwargs) if callable(attribute) else attribute
 
     def collect(self, method: str, *args: Any, **kwargs: Any) -> list[Any]:
         """Exhaust an iterator method (paginate, items, pages) into a list."""
-        return list(getattr(self.connector, method)(*args, **kwargs))
+        return list(self._find(method)(*args, **kwargs))
 
     def close(self) -> None:
         self.connector.disconnect()
@@ -80,14 +86,14 @@ class AsyncDriver(Driver):
         self.portal = portal
 
     def __call__(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        attribute = getattr(self.connector, method)
+        attribute = self._find(method)
         if not callable(attribute):
             return attribute
         return self.portal.call(partial(attribute, *args, **kwargs))
 
     def collect(self, method: str, *args: Any, **kwargs: Any) -> list[Any]:
         async def gather() -> list[Any]:
-            return [item async for item in getattr(self.connector, method)(*args, **kwargs)]
+            return [item async for item in self._find(method)(*args, **kwargs)]
 
         return self.portal.call(gather)
 

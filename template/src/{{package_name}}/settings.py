@@ -76,6 +76,8 @@ class ConnectorSettings(BaseSettings):
     quota_per_day: int | None = Field(default=None, gt=0)
     adaptive_rate_limit: bool = True
     max_concurrency: int = Field(default=10, ge=1)
+    # What one search call takes from the bucket: more than 1 where search has a lower limit.
+    search_cost: float = Field(default=1.0, gt=0)
 
     # Pagination (CF-PAGE).
     pagination: PaginationKind = "none"
@@ -102,7 +104,7 @@ class ConnectorSettings(BaseSettings):
             raise ValueError("must be at least 1")
         return value
 
-    @field_validator("rate_limit", "rate_burst", "quota_per_minute", "quota_per_hour", "quota_per_day")
+    @field_validator("rate_limit", "rate_burst", "quota_per_minute", "quota_per_hour", "quota_per_day", "search_cost")
     @classmethod
     def _positive_or_unset(cls, value: float | None) -> float | None:
         if value is not None and value <= 0:

@@ -39,8 +39,6 @@ class _DomainRules(Generic[Record]):
     path: ClassVar[str]
     #: The pydantic model records are parsed into.
     model: ClassVar[type[BaseModel]]
-    #: The search endpoint has its own, lower rate limit in many APIs: each search costs this much.
-    search_cost: ClassVar[float] = 1.0
 
     def _item_path(self, record_id: str) -> str:
         if not record_id or "/" in record_id or record_id in {".", ".."}:
@@ -141,7 +139,7 @@ class Domain(_DomainRules[Record]):
                 "POST",
                 f"{self.path}/search",
                 json=self._search_body(filters, properties, after),
-                cost=self.search_cost,
+                cost=self.connector.settings.search_cost,  # search often has a lower limit
                 idempotent=True,
             )
             yield from self._results(response.data)
@@ -214,7 +212,7 @@ class AsyncDomain(_DomainRules[Record]):
                 "POST",
                 f"{self.path}/search",
                 json=self._search_body(filters, properties, after),
-                cost=self.search_cost,
+                cost=self.connector.settings.search_cost,  # search often has a lower limit
                 idempotent=True,
             )
             for record in self._results(response.data):
