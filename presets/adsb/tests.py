@@ -276,11 +276,6 @@ def test_a_422_is_an_invalid_request_and_not_retried(make: MakeDriver, server: F
     assert caught.value.attempts == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="template: transport._api_message reads only string fields (message, detail, ...); FastAPI's 422 "
-    "`detail` is a list of items with `msg` (reported to the template's owner; remove this mark once fixed)",
-)
 def test_a_422_carries_the_apis_validation_message(make: MakeDriver, server: FaultServer) -> None:
     """The `msg` of FastAPI's first validation item reaches `details`."""
     server.script("/v2/point/1.0/2.0/30", Reply(422, fixture("error_422")))

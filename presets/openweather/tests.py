@@ -283,11 +283,6 @@ def test_the_1001st_call_in_a_day_waits_for_the_next_day(server: FaultServer) ->
     api.disconnect()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="template: a call refused because its quota wait would overrun the retry budget still books a quota "
-    "slot, so refused calls use up the next window (reported to the template's owner; remove this mark once fixed)",
-)
 def test_calls_refused_by_the_daily_quota_leave_tomorrows_quota_whole(server: FaultServer) -> None:
     """Over the daily quota a call fails at once with RateLimitError; it must not take a slot of the next day."""
     clock = testing.FakeClock()
@@ -349,11 +344,6 @@ def test_the_key_appears_in_no_log_error_repr_or_hook_event(
     assert all(r.query.get("appid") == [KEY] for r in server.received)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="template: the auth flow adds the key to the request object itself, and a retry hands that same "
-    "object to before_request hooks (reported to the template's owner; remove this mark once fixed)",
-)
 def test_before_request_hooks_never_see_the_key_on_a_retry(
     make: MakeDriver, server: FaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -188,7 +188,11 @@ class _Planner:
                 continue
             if location == "header" and wire.lower() in _SKIPPED_HEADERS:
                 continue
-            annotation = self.parameter_annotation(parameter) if location in ("path", "query", "header") else None
+            annotation = (
+                self.parameter_annotation(parameter, f"{where}: parameter {wire!r}")
+                if location in ("path", "query", "header")
+                else None
+            )
             if annotation is None:
                 reason = f"{location} parameter {wire!r}" + (
                     " (cookie parameters are not supported)" if location == "cookie" else " (its type is not supported)"
@@ -217,14 +221,14 @@ class _Planner:
         # Required arguments first, each group in the description's order.
         return sorted(planned, key=lambda p: not p.required)
 
-    def parameter_annotation(self, parameter: Document) -> str | None:
+    def parameter_annotation(self, parameter: Document, where: str) -> str | None:
         schema = parameter.get("schema")
         if schema is None and isinstance(parameter.get("content"), dict):
             media = next(iter(parameter["content"].values()), {})
             schema = media.get("schema") if isinstance(media, dict) else None
-        return self.scalar_annotation(self.deref(schema or {}), allow_array=True)
+        return self.scalar_annotation(self.deref(schema or {}), where, allow_array=True)
 
-    def scalar_annotation(self, schema: Any, *, allow_array: bool) -> str | None:
+    def scalar_annotation(self, schema: Any, where: str, *, allow_array: bool) -> str | None:
         if not isinstance(schema, dict):
             return None
         kinds = _types(schema)
@@ -236,7 +240,7 @@ class _Planner:
             if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
                 return f"Literal[{', '.join(str(v) for v in values)}]"
         if kinds == ["array"] and allow_array:
-            item = self.scalar_annotation(self.deref(schema.get("items") or {}), allow_array=False)
+            item = self.scalar_annotation(self.deref(schema.get("items") or {}), where, allow_array=False)
             return f"list[{item}]" if item else None
         if (
             len(kinds) > 1
@@ -250,10 +254,10 @@ class _Planner:
         base = _PARAMETER_TYPES.get(kind)
         if base is None:
             return None
-        constraints = self.constraints(schema, base)
+        constraints = self.constraints(schema, base, where)
         return f"Annotated[{base}, Field({', '.join(constraints)})]" if constraints else base
 
-    def constraints(self, schema: Document, base: str) -> list[str]:
+    def constraints(self, schema: Document, base: str, where: str) -> list[str]:
         found: list[str] = []
         if base == "str":
             pattern = schema.get("pattern")
@@ -261,7 +265,7 @@ class _Planner:
                 if usable_pattern(pattern):
                     found.append(f"pattern={json.dumps(pattern, ensure_ascii=False)}")
                 else:
-                    self.warnings.append(f"parameter pattern {pattern!r} is not supported by pydantic; not enforced")
+                    self.warnings.append(f"{where}: pattern {pattern!r} is not supported by pydantic; not enforced")
             for key, argument in (("minLength", "min_length"), ("maxLength", "max_length")):
                 if isinstance(schema.get(key), int):
                     found.append(f"{argument}={schema[key]}")

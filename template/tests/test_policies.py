@@ -312,3 +312,22 @@ def test_several_quotas_together_never_exceed_any_of_them() -> None:
     for window, limit in ((60.0, 3), (3600.0, 5)):
         for index in range(len(sends) - limit):
             assert sends[index + limit] - sends[index] >= window - 1e-9
+
+
+def test_a_reservation_refused_for_its_wait_books_nothing() -> None:
+    """With ``within``, a wait too long for the caller takes no token and no quota slot."""
+    limiter = bucket.RateLimiter(now=0.0, rate=1.0, burst=1.0, quotas=((2, 3600.0),))
+    assert limiter.reserve(now=0.0) == 0.0
+    assert limiter.reserve(now=0.0, within=0.5) == pytest.approx(1.0)  # refused: a token is 1 s away
+    assert limiter.reserve(now=1.0) == 0.0  # so the token and the second quota slot are still there
+    assert limiter.reserve(now=1.0, within=60.0) == pytest.approx(3599.0)  # the quota is full: refused
+    assert limiter.reserve(now=3600.0) == 0.0  # the first slot has aged out, and the refusal booked none
+
+
+def test_looking_ahead_never_forgets_booked_calls() -> None:
+    """`earliest` changes nothing: a question about a far later time keeps today's calls counted."""
+    quota = bucket.WindowQuota(limit=2, period=100.0)
+    quota.book(0.0)
+    quota.book(0.0)
+    assert quota.earliest(500.0) == 500.0
+    assert quota.earliest(0.0) == 100.0

@@ -120,9 +120,10 @@ class ConnectorCore:
         error: ConnectorError | None = None
         while True:
             attempt += 1
-            wait = self.limiter.reserve(clock.now(), cost)
+            left = settings.retry_budget - (clock.now() - started)
+            wait = self.limiter.reserve(clock.now(), cost, within=left)  # books nothing beyond the budget
             if wait > 0:
-                if clock.now() - started + wait > settings.retry_budget:
+                if wait > left:
                     self._fail(
                         RateLimitError(
                             f"rate limit would hold the call {wait:.1f}s, beyond the retry budget",
@@ -210,9 +211,20 @@ class ConnectorCore:
         )
 
     def _before_request(self, request: httpx.Request) -> httpx.Request:
+        if not self.hooks.before_request:
+            return request
+        # Hooks get a fresh copy on every attempt: the auth flow writes credentials into the request
+        # it sends, and a retry must not hand them to the hooks (CF-OBS-3).
+        outgoing = httpx.Request(
+            request.method,
+            request.url,
+            headers=request.headers,
+            content=request.content,
+            extensions=dict(request.extensions),
+        )
         for hook in self.hooks.before_request:
-            request = hook(request) or request
-        return request
+            outgoing = hook(outgoing) or outgoing
+        return outgoing
 
     def _hook_view(self, response: httpx.Response) -> httpx.Response:
         """Return the response as hooks see it: credentials removed from its request (CF-OBS-3)."""

@@ -182,6 +182,10 @@ def _api_message(response: httpx.Response) -> str | None:
             value = body.get(key)
             if isinstance(value, str):
                 return value[:300]
+            if isinstance(value, list):  # FastAPI and others: "detail": [{"loc": [...], "msg": "..."}]
+                messages = [str(item["msg"]) for item in value if isinstance(item, dict) and "msg" in item]
+                if messages:
+                    return "; ".join(messages)[:300]
     return None
 
 

@@ -107,3 +107,24 @@ def test_malformed_json_in_a_success_is_a_parsing_error(make: MakeDriver, server
         make()("get", "bad")
     assert caught.value.code is errors.ErrorCode.PARSING_ERROR
     assert len(server.requests_to("/bad")) == 1
+
+
+@spec("CF-SEC-3")
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"message": "quota spent"}, "quota spent"),
+        ({"error_description": "token expired"}, "token expired"),
+        (
+            {"detail": [{"loc": ["path", "lat"], "msg": "must be at most 90"}, {"msg": "bad lon"}]},
+            "must be at most 90; bad lon",
+        ),
+    ],
+    ids=["message", "oauth", "list-of-problems"],
+)
+def test_the_apis_own_message_reaches_details(make: MakeDriver, server: FaultServer, body: dict, message: str) -> None:  # type: ignore[type-arg]
+    """Common error bodies, FastAPI's list of problems included, give their message in `details`."""
+    server.script("/e", Reply(422, body))
+    with pytest.raises(errors.InvalidRequestError) as caught:
+        make(max_retries=0)("get", "e")
+    assert caught.value.details["api_message"] == message

@@ -33,6 +33,8 @@ def test_planted_secrets_appear_in_no_log_error_repr_or_hook_payload(
     caplog.set_level(logging.DEBUG)
     captured: list[Any] = []
     hooks = events.Hooks(
+        # Each attempt's hooks see the request before auth: a retry must not show them the first one's.
+        before_request=[lambda request: captured.append((str(request.url), dict(request.headers)))],
         after_response=[lambda response: captured.append((str(response.request.url), dict(response.request.headers)))],
         on_retry=[captured.append],
         on_error=[captured.append],
@@ -50,6 +52,7 @@ def test_planted_secrets_appear_in_no_log_error_repr_or_hook_payload(
         texts += [*_texts(caught.value), str(caught.value.details)]
     texts += [record.getMessage() for record in caplog.records] + [str(record.__dict__) for record in caplog.records]
     texts += [repr(item) for item in captured]
+    assert len([item for item in captured if isinstance(item, tuple)]) >= 6  # 3 attempts at /s, seen twice each
     for secret in SECRETS.values():
         assert not [text for text in texts if secret in text], secret
     # The credential really was sent: the test would prove nothing otherwise.

@@ -15,6 +15,7 @@ that also adapts from response headers. Time is ``float`` seconds.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -95,6 +96,11 @@ class TokenBucket:
         self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
         self._updated = max(now, self._updated)
 
+    def wait_for(self, now: float, cost: float = 1.0) -> float:
+        """Return the seconds until ``cost`` tokens would be covered, taking nothing."""
+        self._refill(now)
+        return max(cost - self.tokens, 0.0) / self.rate
+
     def reserve(self, now: float, cost: float = 1.0) -> float:
         """Take ``cost`` tokens and return the seconds to wait until they are covered."""
         self._refill(now)
@@ -127,15 +133,14 @@ class WindowQuota:
         self._sent: deque[float] = deque()
 
     def earliest(self, when: float) -> float:
-        """Return the first time at or after ``when`` that a call fits in every window (books nothing).
+        """Return the first time at or after ``when`` that a call fits in every window (changes nothing).
 
         Calls are booked in order (never before the last booked one), which keeps the log sorted
-        and makes "the ``limit``-th latest call is a period ago" the whole check.
+        and makes "the ``limit``-th latest call is a period ago" the whole check. It must not
+        forget old calls here: the caller may look ahead and then not book at all.
         """
         if self._sent:
             when = max(when, self._sent[-1])
-        while self._sent and self._sent[0] <= when - self.period:
-            self._sent.popleft()
         if len(self._sent) < self.limit:
             return when
         return max(when, self._sent[-self.limit] + self.period)
@@ -183,12 +188,16 @@ class RateLimiter:
         self._blocked_until = 0.0
         self._lock = threading.Lock()
 
-    def reserve(self, now: float, cost: float = 1.0) -> float:
-        """Reserve capacity for one request and return the seconds to wait before sending it."""
+    def reserve(self, now: float, cost: float = 1.0, *, within: float = math.inf) -> float:
+        """Reserve capacity for one request and return the seconds to wait before sending it.
+
+        When the wait would be longer than ``within`` seconds, nothing is reserved: the caller
+        gives up rather than wait, and a call that is never sent must not use up a token or quota.
+        """
         with self._lock:
             wait = max(self._blocked_until - now, 0.0)
             if self.bucket is not None:
-                wait = max(wait, self.bucket.reserve(now, cost))
+                wait = max(wait, self.bucket.wait_for(now, cost))
             # Each quota may push the send later; book every quota only at the final time, so an
             # earlier quota never records a slot before the call really goes out.
             when = now + wait
@@ -197,6 +206,10 @@ class RateLimiter:
                 if later == when:
                     break
                 when = later
+            if when - now > within:
+                return when - now
+            if self.bucket is not None:
+                self.bucket.reserve(now, cost)
             for quota in self.quotas:
                 quota.book(when)
             return when - now
