@@ -173,6 +173,7 @@ def _defaults(found: Path, modified: float) -> dict[str, Any]:
             url = f"https:{url}"
         if url.startswith(("http://", "https://")) and "{" not in url:
             defaults["base_url"] = url.rstrip("/")
+    defaults.update(_domain_defaults(document))
     auth = _auth_defaults(document)
     token_url = auth.get("token_url")
     if isinstance(token_url, str) and not token_url.startswith(("http://", "https://")):
@@ -182,6 +183,30 @@ def _defaults(found: Path, modified: float) -> dict[str, Any]:
         auth["token_url"] = token_url  # a relative token URL is resolved on the API's origin, or not offered
     defaults.update({key: value for key, value in auth.items() if value})
     return defaults
+
+
+def _domain_defaults(document: dict[str, Any]) -> dict[str, Any]:
+    """Return ``domains`` and ``domain_path_prefix`` from the description's tags, when they are collections.
+
+    A tag is a domain when the shortest path of its operations ends with the tag's own name
+    (``Contacts`` at ``/crm/v3/objects/contacts``); the part before the name is the path prefix,
+    taken when every such domain shares it. Other tags (``Properties``, ``Auth``) are not domains.
+    """
+    names = _submodule("names")
+    shortest: dict[str, str] = {}
+    for route, item in (document.get("paths") or {}).items():
+        for operation in item.values() if isinstance(item, dict) else []:
+            for tag in operation.get("tags") or [] if isinstance(operation, dict) else []:
+                if tag not in shortest or len(route) < len(shortest[tag]):
+                    shortest[tag] = route
+    prefixes: dict[str, str] = {}
+    for tag, route in shortest.items():
+        name = names.snake(str(tag))
+        if route.rstrip("/").endswith("/" + name) and name not in ("base", "discover") and name.isidentifier():
+            prefixes[name] = route.rstrip("/")[: -len(name)].lstrip("/")
+    if not prefixes or len(set(prefixes.values())) != 1:
+        return {}
+    return {"domains": ",".join(prefixes), "domain_path_prefix": next(iter(prefixes.values()))}
 
 
 def _auth_defaults(document: dict[str, Any]) -> dict[str, Any]:

@@ -246,3 +246,19 @@ def test_a_hand_edited_generated_module_is_kept_and_surfaced_as_a_conflict(gener
     assert guard.returncode == 1
     assert _run(generated_project, "-m", "codegen", "--force").returncode == 0
     assert operations.read_text() == pristine
+
+
+def test_domains_default_to_the_descriptions_collection_tags(tmp_path: Path) -> None:
+    """The domain layout takes one module per tag whose operations live under a path named after it."""
+    hubspot = ROOT / "presets" / "hubspot" / "openapi.yaml"
+    project = render(tmp_path / "p", connector_name="Crm", preset="domain", api_source="openapi",
+                     api_source_path=str(hubspot))  # fmt: skip
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["domains"] == "contacts,companies,deals,tickets"
+    assert answers["domain_path_prefix"] == "crm/v3/objects/"
+    modules = sorted(p.stem for p in (project / "src" / "crm_connector" / "domains").glob("*.py"))
+    assert modules == ["__init__", "base", "companies", "contacts", "deals", "tickets"]
+    assert (
+        'path = "crm/v3/objects/contacts"'
+        in (project / "src" / "crm_connector" / "domains" / "contacts.py").read_text()
+    )
