@@ -23,6 +23,7 @@ from typing import Literal
 from . import models
 from .errors import ParsingError
 from .operations import AsyncOperations as AsyncBase
+from .operations import Lang, Units
 from .operations import Operations as Base
 from .settings import ConnectorSettings
 
@@ -30,67 +31,10 @@ __all__ = [
     "AsyncExtensions",
     "Conditions",
     "Extensions",
-    "Language",
-    "Units",
     "Weather",
     "uses_one_call",
     "weather_from_api_25",
     "weather_from_one_call",
-]
-
-#: Units of measurement (``units``): kelvin, degrees Celsius or degrees Fahrenheit; see the README.
-Units = Literal["standard", "metric", "imperial"]
-#: OpenWeather's language codes (``lang``), as listed in api/openapi.yaml; not all are ISO 639-1.
-Language = Literal[
-    "af",
-    "al",
-    "ar",
-    "az",
-    "bg",
-    "ca",
-    "cz",
-    "da",
-    "de",
-    "el",
-    "en",
-    "es",
-    "eu",
-    "fa",
-    "fi",
-    "fr",
-    "gl",
-    "he",
-    "hi",
-    "hr",
-    "hu",
-    "id",
-    "it",
-    "ja",
-    "kr",
-    "la",
-    "lt",
-    "mk",
-    "nl",
-    "no",
-    "pl",
-    "pt",
-    "pt_br",
-    "ro",
-    "ru",
-    "se",
-    "sk",
-    "sl",
-    "sp",
-    "sr",
-    "sv",
-    "th",
-    "tr",
-    "ua",
-    "uk",
-    "vi",
-    "zh_cn",
-    "zh_tw",
-    "zu",
 ]
 
 
@@ -229,7 +173,7 @@ def weather_from_one_call(answer: models.OneCallWeather) -> Weather:
 class Extensions(Base):
     """Methods and hooks you add to `OpenWeatherConnector`."""
 
-    def weather(self, *, lat: float, lon: float, units: Units | None = None, lang: Language | None = None) -> Weather:
+    def weather(self, *, lat: float, lon: float, units: Units | None = None, lang: Lang | None = None) -> Weather:
         """Return the current conditions and the forecast at a point.
 
         One call to One Call API 3.0 when the ``one_call`` setting is on; otherwise two calls, to
@@ -254,9 +198,7 @@ class Extensions(Base):
 class AsyncExtensions(AsyncBase):
     """Methods and hooks you add to `AsyncOpenWeatherConnector`."""
 
-    async def weather(
-        self, *, lat: float, lon: float, units: Units | None = None, lang: Language | None = None
-    ) -> Weather:
+    async def weather(self, *, lat: float, lon: float, units: Units | None = None, lang: Lang | None = None) -> Weather:
         """Return the current conditions and the forecast at a point.
 
         One call to One Call API 3.0 when the ``one_call`` setting is on; otherwise two calls, to

@@ -124,12 +124,14 @@ def _literal_values(hint: Any) -> tuple[Any, ...]:
     return typing.get_args(literal)
 
 
-def test_units_and_language_aliases_match_the_generated_methods() -> None:
-    """`Units` and `Language` in extensions.py list exactly the codes the description allows."""
+def test_weather_takes_the_choices_the_description_lists() -> None:
+    """`weather` accepts the `units` and `lang` values of the generated methods (their shared aliases)."""
     extensions = package.extensions
-    hints = typing.get_type_hints(inspect.unwrap(extensions.Extensions.get_current_weather), include_extras=True)
-    assert _literal_values(hints["lang"]) == typing.get_args(extensions.Language)
-    assert _literal_values(hints["units"]) == typing.get_args(extensions.Units)
+    generated = typing.get_type_hints(inspect.unwrap(extensions.Extensions.get_current_weather), include_extras=True)
+    own = typing.get_type_hints(extensions.Extensions.weather, include_extras=True)
+    for name in ("units", "lang"):
+        assert _literal_values(own[name]) == _literal_values(generated[name])
+    assert "zh_cn" in _literal_values(own["lang"])
 
 
 def test_weather_uses_the_free_25_endpoints_by_default(keyed: MakeDriver, server: FaultServer) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .formatting import format_python
+from .names import camel, unique
 from .plan import Body, Generated, Operation, Parameter
 
 __all__ = ["render_operations"]
@@ -169,12 +170,62 @@ def _documented(operation: Operation) -> Operation:
     return dataclasses.replace(operation, summary=summary, parameters=parameters, body=body)
 
 
-def _imports(operations: list[Operation], base_module: str, bases: tuple[str, str]) -> list[str]:
-    """Return the import lines the module needs, in isort's order."""
-    text = " ".join(
-        " ".join([op.returns, *(p.annotation for p in op.parameters), op.body.annotation if op.body else ""])
-        + (" " + op.iteration.item if op.iteration else "")
+# Names the generated module already uses: an alias may not take one.
+_TAKEN = frozenset(
+    {"Annotated", "AsyncIterator", "AsyncOperations", "Field", "Final", "Iterator", "JSONValue", "Literal",
+     "OPERATIONS", "Operations", "datetime", "models", "typed"}
+)  # fmt: skip
+_LITERAL = re.compile(r"Literal\[[^\[\]]*\]")
+
+
+def _aliases(operations: list[Operation]) -> tuple[dict[str, tuple[str, str]], list[Operation]]:
+    """Name each choice list (``Literal[...]``) that several parameters share, and use the name.
+
+    The alias is named after the first parameter that uses it (``lang`` gives ``Lang``), so a long
+    list of choices is written once and can be imported: ``from .operations import Lang``.
+    """
+    users: dict[str, list[str]] = {}
+    for op in operations:
+        for parameter in op.parameters:
+            for literal in _LITERAL.findall(parameter.annotation):
+                users.setdefault(literal, []).append(parameter.wire)
+    aliases: dict[str, tuple[str, str]] = {}  # name -> (choices, the parameter it is named after)
+    taken = set(_TAKEN)
+    for literal, wires in users.items():
+        if len(wires) > 1:
+            name = camel(wires[0], fallback="Choice")
+            aliases[unique(name if name not in taken else f"{name}Choice", taken, separator="")] = (literal, wires[0])
+    if not aliases:
+        return aliases, operations
+    by_literal = {literal: name for name, (literal, _) in aliases.items()}
+
+    def named(annotation: str) -> str:
+        return _LITERAL.sub(lambda match: by_literal.get(match.group(0), match.group(0)), annotation)
+
+    renamed = [
+        dataclasses.replace(
+            op, parameters=tuple(dataclasses.replace(p, annotation=named(p.annotation)) for p in op.parameters)
+        )
         for op in operations
+    ]
+    return aliases, renamed
+
+
+def _isort_order(name: str) -> tuple[int, str]:
+    """Sort ``__all__`` as ruff's RUF022 wants: CONSTANTS, then CamelCase, then the rest."""
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
+
+
+def _imports(operations: list[Operation], base_module: str, bases: tuple[str, str], extra: str = "") -> list[str]:
+    """Return the import lines the module needs, in isort's order (``extra``: more type text to scan)."""
+    text = (
+        extra
+        + " "
+        + " ".join(
+            " ".join([op.returns, *(p.annotation for p in op.parameters), op.body.annotation if op.body else ""])
+            + (" " + op.iteration.item if op.iteration else "")
+            for op in operations
+        )
     )
     typing = ["Final"] + [name for name in ("Annotated", "Literal") if f"{name}[" in text]
     iterators = [
@@ -224,13 +275,15 @@ def render_operations(
         autoescape=False,  # noqa: S701 - the output is Python source, not HTML
     )
     environment.filters.update(literal=_literal)
-    operations = [_documented(op) for op in generated.operations]
+    aliases, operations = _aliases([_documented(op) for op in generated.operations])
     source = environment.get_template("operations.py.j2").render(
         title=title,
         source=generated.source,
         operations=operations,
+        aliases=aliases,
+        exported=sorted(["OPERATIONS", "AsyncOperations", "Operations", *aliases], key=_isort_order),
         planned=[method for op in operations for method in _methods(op)],
-        imports=_imports(operations, base_module, bases),
+        imports=_imports(operations, base_module, bases, extra=" ".join(choices for choices, _ in aliases.values())),
         base=bases[0],
         async_base=bases[1],
     )
