@@ -1,9 +1,11 @@
 """``python -m codegen``: regenerate the models and typed methods of this project from ``api/``.
 
-Copier runs it after ``copier copy`` (with ``--source``, to copy the description into ``api/``) and
-after ``copier update`` (with ``--if-present``). Run it yourself after you change ``api/``. It
-writes ``src/<package>/models/__init__.py`` and ``src/<package>/operations.py``, never any other
-file, and never overwrites a generated file you edited by hand (see ``codegen/project.py``).
+Copier runs it after ``copier copy`` (with ``--source``, to copy the description into ``api/``: an
+OpenAPI file, a folder of JSON samples, or for GraphQL ``schema.graphql``, ``operations/*.graphql``
+and an optional ``scalars.json``) and after ``copier update`` (with ``--if-present``). Run it
+yourself after you change ``api/``. It writes ``src/<package>/models/__init__.py`` and
+``src/<package>/operations.py``, never any other file, and never overwrites a generated file you
+edited by hand (see ``codegen/project.py``).
 """
 
 from __future__ import annotations
@@ -50,6 +52,19 @@ def _copy_source(source: Path, api: Path, kind: str) -> None:
         samples.mkdir()
         for path in sorted(source.glob("*.json")):
             shutil.copyfile(path, samples / path.name)
+    elif kind == "graphql":
+        operations = api / "operations"
+        if operations.exists():
+            shutil.rmtree(operations)
+        operations.mkdir()
+        shutil.copyfile(source / "schema.graphql", api / "schema.graphql")
+        for path in sorted((source / "operations").glob("*.graphql")):
+            shutil.copyfile(path, operations / path.name)
+        scalars = api / "scalars.json"
+        if (source / "scalars.json").is_file():
+            shutil.copyfile(source / "scalars.json", scalars)
+        elif scalars.exists():
+            scalars.unlink()
 
 
 def _description(api: Path) -> Path:
