@@ -437,10 +437,12 @@ class _Planner:
                 if isinstance(node, InlineFragmentNode):
                     condition = self.schema.get_type(node.type_condition.name.value) if node.type_condition else parent
                     inner = node.selection_set
-                else:
+                elif isinstance(node, FragmentSpreadNode):
                     fragment = self.fragments[node.name.value]
                     condition = self.schema.get_type(fragment.type_condition.name.value)
                     inner = fragment.selection_set
+                else:  # pragma: no cover - graphql-core has no other selection
+                    continue
                 if condition is None:  # pragma: no cover - validation rejects unknown types
                     continue
                 every, some = self.applies(condition, runtime)
@@ -469,7 +471,7 @@ class _Planner:
             return self.scalar(kind)
         if isinstance(kind, GraphQLEnumType):
             return self.enum(kind)
-        element = self.selection_model(kind, entry.parts, owner + camel(entry.key), path)
+        element = self.selection_model(get_named_type(kind), entry.parts, owner + camel(entry.key), path)
         if path:
             self.paths[path] = (element, listed)
         return element
@@ -572,10 +574,11 @@ class _Planner:
         connection = self.connection(node, root)
         if connection is not None:
             path, element = connection
+            after = next(a for a in arguments if a.wire == "after")
             if element.startswith("Annotated["):
-                self.warnings.append(
-                    f"{file}: {name}: no iterator: its nodes are a union of models; page with paginate_query"
-                )
+                self.warnings.append(f"{file}: {name}: no iterator: its nodes are a union of models")
+            elif after.required:
+                self.warnings.append(f"{file}: {name}: no iterator: $after is required, so no first page")
             else:
                 kept = tuple(a for a in arguments if a.wire != "after")
                 iterator = unique(f"iter_{method.removeprefix('call_')}", self.methods)

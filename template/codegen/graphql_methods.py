@@ -58,10 +58,10 @@ def _signature(method: Method, generated: set[str]) -> str:
 
 def render_graphql_models(plan: GraphQLPlan, *, title: str) -> str:
     """Return the source of the models module for ``plan``."""
-    text = " ".join(f.annotation for model in plan.models for f in model.fields) + " ".join(plan.aliases.values())
+    text = " ".join(f.declaration for model in plan.models for f in model.fields) + " ".join(plan.aliases.values())
     typing = [name for name in ("Annotated", "Literal") if f"{name}[" in text]
     imports = [f"from typing import {', '.join(typing)}"] if typing else []
-    imports.append("from pydantic import BaseModel, ConfigDict, Field")
+    imports.append(f"from pydantic import BaseModel, ConfigDict{', Field' if 'Field(' in text else ''}")
     if plan.uses_json:
         imports.append("from ..response import JSONValue")
     exported = sorted({"GraphQLModel", *plan.aliases, *(model.name for model in plan.models)})
