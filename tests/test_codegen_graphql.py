@@ -132,7 +132,7 @@ EXPECTED: dict[str, list[str]] = {
     "snapshot.org": ['OrderDirection = Literal["asc", "desc"]', "plugins: JSONValue", "first: int\n"],
     "braintreepayments.com": [
         "def iter_search_transactions(",
-        "def capture_transaction(self, *, input: models.CaptureTransactionInput)",
+        "self, *, input: models.CaptureTransactionInput\n    ) -> OperationResult[models.CaptureTransaction]:",
         'typename: Literal["CreditCardDetails"] = Field(alias="__typename")',
     ],
 }
@@ -273,7 +273,9 @@ def test_every_graphql_feature_renders_a_checked_connector(tmp_path: Path) -> No
     ]:
         assert expected in models, expected
     for expected in [
-        "def iter_products(self, *, first: int | None = None, filter: models.ProductFilter | None = None)",
+        # $after is the iterator's own business; the node type is the model of edges.node.
+        "def iter_products(\n        self, *, first: int | None = None, filter: models.ProductFilter | None = None\n"
+        "    ) -> Iterator[models.ProductsProductsEdgesNode]:",
         "def create_product(self, *, input: models.ProductInput) -> OperationResult[models.CreateProduct]:",
         "def product_node(self, *, id: str, with_tags: bool) -> OperationResult[models.ProductNode]:",
         '"iter_products": ("Products", "products")',
