@@ -1,8 +1,7 @@
 """Plans pydantic models and typed methods from a GraphQL schema and its ``.graphql`` operation files.
 
-Written on graphql-core: ariadne-codegen's models fit but it generates its own httpx client beside
-our connector (which fails ``mypy --strict``) and types custom scalars as ``Any``; datamodel-code-generator
-models the schema's types, not each operation's selection, and its interface models fail ``mypy --strict``.
+Hand-written on graphql-core: ariadne-codegen adds its own HTTP client and ``Any`` scalars, and
+datamodel-code-generator models schema types, not each operation's selection, and fails ``mypy --strict``.
 
 The input is a folder (copied to the project's ``api/``)::
 
@@ -35,6 +34,7 @@ that selects ``pageInfo { hasNextPage endCursor }`` and ``edges { node }`` or ``
 from __future__ import annotations
 
 import json
+import keyword
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +73,7 @@ from graphql import (
 from graphql.pyutils import Undefined
 
 from .names import camel, snake, unique
+from .openapi import RESERVED_METHODS
 from .spec import SpecError
 
 __all__ = [
@@ -101,14 +102,8 @@ _MODEL_ATTRIBUTES = frozenset(
 _RESERVED_CLASSES = frozenset(
     {"Annotated", "BaseModel", "ConfigDict", "Field", "GraphQLModel", "JSONValue", "Literal", "annotations"}
 )
-# Names the connector classes already use (codegen/openapi.py keeps the list): never shadowed.
-_RESERVED_METHODS = frozenset(
-    {
-        "aclose", "clock", "close", "connect", "core", "costs", "delete", "disconnect", "get", "head", "hooks",
-        "is_connected", "items", "options", "pages", "paginate", "paginate_query", "patch", "post", "put",
-        "query", "query_pages", "request", "settings", "settings_class",
-    }
-)  # fmt: skip
+# Names the connector classes already use: a generated method never shadows one.
+_RESERVED_METHODS = RESERVED_METHODS | {"paginate_query"}
 
 
 # -- loading and checking --------------------------------------------------------------------------
@@ -340,7 +335,8 @@ class _Planner:
     # -- types -----------------------------------------------------------------------------------
 
     def class_name(self, wanted: str) -> str:
-        return unique(camel(wanted), self.classes, separator="")
+        name = camel(wanted)
+        return unique(f"{name}Type" if keyword.iskeyword(name) else name, self.classes, separator="")
 
     def scalar(self, named: GraphQLScalarType) -> str:
         kind = BUILT_IN_SCALARS.get(named.name) or self.source.scalars.get(named.name, "JSONValue")
