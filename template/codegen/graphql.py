@@ -235,7 +235,6 @@ class ModelField:
     wire: str
     annotation: str
     required: bool
-    literal: str = ""  # a discriminated model's one __typename
 
     @property
     def declaration(self) -> str:
@@ -518,7 +517,7 @@ class _Planner:
         model = Model(name, doc)
         taken = set(_MODEL_ATTRIBUTES)
         for entry in selected.values():
-            python = _field_name("typename" if entry.name == "__typename" else entry.key, taken)
+            python = _field_name("typename" if entry.key == "__typename" else entry.key, taken)
             if entry.field_type is None:
                 if typename:
                     model.fields.append(ModelField(python, entry.key, f"Literal[{json.dumps(typename)}]", True))
