@@ -18,18 +18,20 @@ from pathlib import Path
 
 __all__ = ["main"]
 
+# (module, package) each kind needs; black and isort format the output (datamodel-code-generator brings them).
 _NEEDS = {
-    "openapi": ("datamodel_code_generator", "datamodel-code-generator"),
-    "json_samples": ("datamodel_code_generator", "datamodel-code-generator"),
-    "graphql": ("graphql", "graphql-core"),
+    "openapi": [("datamodel_code_generator", "datamodel-code-generator")],
+    "json_samples": [("datamodel_code_generator", "datamodel-code-generator")],
+    "graphql": [("graphql", "graphql-core"), ("black", "black"), ("isort", "isort")],
 }
 
 
 def _missing_dependency(kind: str) -> str:
     """Return what to install when this interpreter cannot generate ``kind``, or ``""``."""
-    module, package = _NEEDS[kind]
-    if importlib.util.find_spec(module) is not None:
+    missing = [package for module, package in _NEEDS[kind] if importlib.util.find_spec(module) is None]
+    if not missing:
         return ""
+    package = " ".join(missing)
     return (
         f"python -m codegen needs {package}, which this Python ({sys.executable}) does not have.\n"
         f"Install it with `{sys.executable} -m pip install {package}`; if Copier was installed with pipx, run "
