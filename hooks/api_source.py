@@ -35,7 +35,12 @@ __all__ = [
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 _CODEGEN = TEMPLATE_ROOT / "template" / "codegen"
-_GENERATOR = {"openapi": "datamodel-code-generator", "json_samples": "datamodel-code-generator"}
+# What each kind needs in Copier's own Python to be checked and generated: (module, package).
+_GENERATOR = {
+    "openapi": ("datamodel_code_generator", "datamodel-code-generator"),
+    "json_samples": ("datamodel_code_generator", "datamodel-code-generator"),
+    "graphql": ("graphql", "graphql-core"),
+}
 _TRANSPORTS = {"openapi": "rest", "json_samples": "rest", "graphql": "graphql"}
 
 
@@ -104,15 +109,18 @@ def api_source_error(path: str, kind: str) -> str:
     if kind == "none":
         return ""
     if not path.strip() or "\x00" in path:
-        what = "a folder of JSON samples" if kind == "json_samples" else "your API description"
+        what = {
+            "json_samples": "a folder of JSON samples",
+            "graphql": "a folder holding schema.graphql and operations/*.graphql",
+        }.get(kind, "your API description")
         return f"api_source_path is empty: give the path to {what}, or answer api_source 'none'."
     if _operation() != "copy":
         return ""
     found = resolve_source(path)
     if found is None:
         return f"api_source_path: {path!r} does not exist (relative paths are taken from {os.getcwd()})."
-    generator = _GENERATOR.get(kind)
-    if generator and importlib.util.find_spec(generator.replace("-", "_")) is None:
+    module, generator = _GENERATOR.get(kind, ("", ""))
+    if generator and importlib.util.find_spec(module) is None:
         return (
             f"api_source {kind!r} needs {generator} in Copier's Python ({sys.executable}): run "
             f"`{sys.executable} -m pip install {generator}`, or `pipx inject copier {generator}` if Copier "

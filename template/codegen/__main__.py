@@ -1,9 +1,11 @@
 """``python -m codegen``: regenerate the models and typed methods of this project from ``api/``.
 
-Copier runs it after ``copier copy`` (with ``--source``, to copy the description into ``api/``) and
-after ``copier update`` (with ``--if-present``). Run it yourself after you change ``api/``. It
-writes ``src/<package>/models/__init__.py`` and ``src/<package>/operations.py``, never any other
-file, and never overwrites a generated file you edited by hand (see ``codegen/project.py``).
+Copier runs it after ``copier copy`` (with ``--source``, to copy the description into ``api/``: an
+OpenAPI file, a folder of JSON samples, or for GraphQL ``schema.graphql``, ``operations/*.graphql``
+and an optional ``scalars.json``) and after ``copier update`` (with ``--if-present``). Run it
+yourself after you change ``api/``. It writes ``src/<package>/models/__init__.py`` and
+``src/<package>/operations.py``, never any other file, and never overwrites a generated file you
+edited by hand (see ``codegen/project.py``).
 """
 
 from __future__ import annotations
@@ -16,18 +18,20 @@ from pathlib import Path
 
 __all__ = ["main"]
 
+# (module, package) each kind needs; black and isort format the output (datamodel-code-generator brings them).
 _NEEDS = {
-    "openapi": ("datamodel_code_generator", "datamodel-code-generator"),
-    "json_samples": ("datamodel_code_generator", "datamodel-code-generator"),
-    "graphql": ("graphql", "graphql-core"),
+    "openapi": [("datamodel_code_generator", "datamodel-code-generator")],
+    "json_samples": [("datamodel_code_generator", "datamodel-code-generator")],
+    "graphql": [("graphql", "graphql-core"), ("black", "black"), ("isort", "isort")],
 }
 
 
 def _missing_dependency(kind: str) -> str:
     """Return what to install when this interpreter cannot generate ``kind``, or ``""``."""
-    module, package = _NEEDS[kind]
-    if importlib.util.find_spec(module) is not None:
+    missing = [package for module, package in _NEEDS[kind] if importlib.util.find_spec(module) is None]
+    if not missing:
         return ""
+    package = " ".join(missing)
     return (
         f"python -m codegen needs {package}, which this Python ({sys.executable}) does not have.\n"
         f"Install it with `{sys.executable} -m pip install {package}`; if Copier was installed with pipx, run "
@@ -50,6 +54,19 @@ def _copy_source(source: Path, api: Path, kind: str) -> None:
         samples.mkdir()
         for path in sorted(source.glob("*.json")):
             shutil.copyfile(path, samples / path.name)
+    elif kind == "graphql":
+        operations = api / "operations"
+        if operations.exists():
+            shutil.rmtree(operations)
+        operations.mkdir()
+        shutil.copyfile(source / "schema.graphql", api / "schema.graphql")
+        for path in sorted((source / "operations").glob("*.graphql")):
+            shutil.copyfile(path, operations / path.name)
+        scalars = api / "scalars.json"
+        if (source / "scalars.json").is_file():
+            shutil.copyfile(source / "scalars.json", scalars)
+        elif scalars.exists():
+            scalars.unlink()
 
 
 def _description(api: Path) -> Path:

@@ -48,8 +48,30 @@ def _only_generated_models(generated: Generated, known: set[str]) -> None:
         )
 
 
+def _generate_graphql(project: Project) -> tuple[GeneratedFiles, list[str]]:
+    """Return the models and operations generated from ``api/schema.graphql`` and ``api/operations/``."""
+    from .graphql import load_graphql, plan_graphql
+    from .graphql_methods import render_graphql_models, render_graphql_operations
+
+    source = "api/schema.graphql and api/operations"
+    plan = plan_graphql(load_graphql(project.api), source)
+    title = project.answer("connector_name", "this")
+    base_module, bases = _BASES["graphql"]
+    package = f"src/{project.answer('package_name')}"
+    files = {
+        f"{package}/models/__init__.py": (render_graphql_models(plan, title=title), source),
+        f"{package}/operations.py": (
+            render_graphql_operations(plan, title=title, base_module=base_module, bases=bases),
+            source,
+        ),
+    }
+    return files, plan.warnings
+
+
 def generate(project: Project, kind: str, description: Path | None) -> tuple[GeneratedFiles, list[str]]:
     """Return the generated files of ``project`` and the warnings about what was left out."""
+    if kind == "graphql":
+        return _generate_graphql(project)
     pagination = Pagination(
         kind=project.answer("pagination", "none"),
         records_path=project.answer("records_path"),
