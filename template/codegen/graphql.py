@@ -28,7 +28,7 @@ interfaces, unions            one model; with ``__typename`` selected and type c
 Fields under ``@skip``/``@include``, or from a fragment that only some possible types match, are
 optional. Operations whose ``$after`` variable is the ``after`` argument of a Relay connection
 that selects ``pageInfo { hasNextPage endCursor }`` and ``edges { node }`` or ``nodes`` also get an
-``iter_<name>`` method that yields every node, page by page.
+``iter_<name>`` method (a leading ``list_`` or ``get_`` dropped) that yields every node, page by page.
 """
 
 from __future__ import annotations
@@ -576,7 +576,8 @@ class _Planner:
                 self.warnings.append(f"{file}: {name}: no iterator: $after is required, so no first page")
             else:
                 kept = tuple(a for a in arguments if a.wire != "after")
-                iterator = unique(f"iter_{method.removeprefix('call_')}", self.methods)
+                stem = method.removeprefix("call_").removeprefix("list_").removeprefix("get_")
+                iterator = unique(f"iter_{stem}", self.methods)  # ListProducts gives iter_products
                 planned.append(
                     Method(iterator, "iterate", name, kind, file, kept, variables.name, element, ".".join(path))
                 )

@@ -178,7 +178,7 @@ def _api_message(response: httpx.Response) -> str | None:
     except ValueError:
         return None
     if isinstance(body, dict):
-        for key in ("message", "error_description", "detail", "error"):
+        for key in ("message", "error_description", "detail", "error", "errors"):
             value = body.get(key)
             if isinstance(value, str):
                 return value[:300]
