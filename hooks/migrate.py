@@ -14,25 +14,34 @@ cannot follow a renamed file or question on its own. Two commands carry the user
     The template renamed the question OLD to NEW. This renames the key in the answers file, so
     the user's answer is kept instead of being replaced by NEW's default.
 
+``save-deleted-edits`` (stage ``after``, every update)
+    The safety net for a file the template dropped with no migration: for each file the update
+    deleted that the user had edited, the user's edits (a diff from the template's version) go
+    to ``<file>.rej``, which the project's conflict guard reports. Listed before the ``move-file``
+    migrations, which remove the ``.rej`` of a file whose edits they carried over.
+
 Each prints one line saying what it did. ``rename-answer`` changes nothing the second time;
 ``move-file`` neither, once its merge was clean (it re-merges while ``HEAD`` still has OLD).
+Only ``move-file``, and ``save-deleted-edits`` when the update deleted a file, render the
+template version the project had (about as long as ``copier copy``).
 Run them as ``python hooks/migrate.py <command> OLD NEW`` from the project's root.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
 import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
-import copier
 import yaml
 
-__all__ = ["ANSWERS_FILE", "MERGE_LABELS", "main", "merge", "move_file", "rename_answer"]
+__all__ = ["ANSWERS_FILE", "MERGE_LABELS", "main", "merge", "move_file", "rename_answer", "save_deleted_edits"]
 
 # copier.yml's `_answers_file`; changing it would itself need a migration.
 ANSWERS_FILE = ".copier-answers.yml"
@@ -82,8 +91,11 @@ def merge(ours: bytes, base: bytes, theirs: bytes) -> tuple[bytes, int]:
     return result.stdout, result.returncode
 
 
-def _template_file_as_it_was(project: Path, path: str) -> bytes:
-    """Render the template version recorded in the last commit's answers; return its ``path`` (b"" if none)."""
+@contextlib.contextmanager
+def _template_as_it_was(project: Path) -> Iterator[Path]:
+    """Render the template version and answers recorded in the last commit; yield the rendered tree."""
+    import copier  # only the migrations that render need it, and it is slow to import
+
     recorded = _committed(project, ANSWERS_FILE)
     if recorded is None:
         raise RuntimeError(f"{ANSWERS_FILE} is not in the last commit: commit before running copier update")
@@ -103,8 +115,11 @@ def _template_file_as_it_was(project: Path, path: str) -> bytes:
             quiet=True,
             skip_tasks=True,
         )
-        rendered = destination / path
-        return rendered.read_bytes() if rendered.is_file() else b""
+        yield destination
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes() if path.is_file() else b""
 
 
 def move_file(project: Path, old: str, new: str) -> str:
@@ -117,7 +132,8 @@ def move_file(project: Path, old: str, new: str) -> str:
     ours = _committed(project, old)
     if ours is None:
         return f"{old}: not in the last commit, nothing to carry over to {new}"
-    base = _template_file_as_it_was(project, old)
+    with _template_as_it_was(project) as rendered:
+        base = _read(rendered / old)
     target = project / new
     if ours == base:
         outcome = f"{old}: no local edits; {new} is the template's"
@@ -137,6 +153,41 @@ def move_file(project: Path, old: str, new: str) -> str:
     for leftover in (project / old, project / f"{old}.rej"):
         leftover.unlink(missing_ok=True)
     return outcome
+
+
+def save_deleted_edits(project: Path) -> str:
+    """Write the user's edits of each file the update deleted to ``<file>.rej``.
+
+    Returns:
+        One line saying what was done.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "--deleted", "-z"], cwd=project, capture_output=True, check=True, timeout=60
+    )
+    deleted = sorted(filter(None, listed.stdout.decode().split("\0")))
+    if not deleted:
+        return "no file deleted"
+    saved = []
+    with _template_as_it_was(project) as rendered:
+        for path in deleted:
+            ours, base = _committed(project, path), _read(rendered / path)
+            if ours is None or ours == base:
+                continue  # not committed, or committed as the template rendered it
+            try:
+                lines = difflib.unified_diff(
+                    base.decode().splitlines(keepends=True),
+                    ours.decode().splitlines(keepends=True),
+                    fromfile=f"a/{path} (the template, as you last got it)",
+                    tofile=f"b/{path} (yours)",
+                )
+                report = "".join(lines)
+            except UnicodeDecodeError:
+                report = f"{path} is binary; your version is in git: git show HEAD:{path}\n"
+            (project / f"{path}.rej").write_text(report, encoding="utf-8")
+            saved.append(path)
+    if not saved:
+        return f"{len(deleted)} deleted file(s), none with edits of yours"
+    return f"the update deleted {', '.join(saved)}; your edits are in .rej files next to them"
 
 
 def rename_answer(project: Path, old: str, new: str) -> str:
@@ -173,9 +224,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("old")
         command.add_argument("new")
+    commands.add_parser("save-deleted-edits", help="keep edits of files the update deleted (stage after)")
     arguments = parser.parse_args(argv)
-    migration = move_file if arguments.command == "move-file" else rename_answer
-    print(f"migration {arguments.command}: {migration(Path.cwd(), arguments.old, arguments.new)}")
+    project = Path.cwd()
+    if arguments.command == "move-file":
+        outcome = move_file(project, arguments.old, arguments.new)
+    elif arguments.command == "rename-answer":
+        outcome = rename_answer(project, arguments.old, arguments.new)
+    else:
+        outcome = save_deleted_edits(project)
+    print(f"migration {arguments.command}: {outcome}")
     return 0
 
 

@@ -91,6 +91,10 @@ class TemplateRepo(Files):
             raise AssertionError(f"expected one file under {under} with {text!r}, found {found}")
         return found[0]
 
+    def remove(self, relative: str) -> None:
+        """Delete a file of the repository, as ``git rm`` does."""
+        git(self.path, "rm", "-q", relative)
+
     def rename(self, old: str, new: str) -> None:
         """Rename a file of the repository, as ``git mv`` does."""
         git(self.path, "mv", old, new)

@@ -18,21 +18,24 @@ updates the project through Copier's API. Scenarios:
                        gated migration; the user's answer (Apache-2.0) is kept
  9. template-module    the user and the template edit different parts of pagination.py: both stay
 10. two-versions       0.1.0 to 0.3.0 in one update: everything above holds, each migration ran once
-11. version-gates      0.1.0 to 0.2.0 to 0.3.0: each migration runs when its version is crossed,
+11. removed-file       the template drops a file: gone from the project if the user never edited it;
+                       if they did, their edits are kept in ``<file>.rej`` (migration
+                       ``save-deleted-edits``, run on every update), which the guard reports
+12. version-gates      0.1.0 to 0.2.0 to 0.3.0: each migration runs when its version is crossed,
                        never again
-12. conflict           the user and the template change the same line: the update leaves conflict
+13. conflict           the user and the template change the same line: the update leaves conflict
                        markers (``--conflict inline``, the default) or a ``.rej`` file
-                       (``--conflict rej``); the project's guard test fails until it is resolved,
+                       (``--conflict rej``); pytest stops, listing them, until they are resolved,
                        and ``git reset --hard`` plus ``git clean -fd`` roll the update back
-13. regenerated-model  (added with codegen) the API description in api/ changes; the update
+14. regenerated-model  (added with codegen) the API description in api/ changes; the update
                        regenerates models/ and operations.py from it, offline
-14. generated-edit     (added with codegen) a hand edit to a generated module is surfaced as a
+15. generated-edit     (added with codegen) a hand edit to a generated module is surfaced as a
                        conflict, never overwritten
 
-Scenarios 1 to 9 run together in two projects (one updated a version at a time, one across two
-versions at once), each project's own test suite and ruff run once at the end. To add one, write
-a class with ``edit_project``, ``change_template`` and ``check`` (see `Scenario`) and list it in
-`SCENARIOS`: it joins both projects and gets its own test.
+Scenarios 1 to 9 and 11 run together in two projects, one updated a version at a time and one
+across two versions at once; the second project's own test suite and ruff run once at the end.
+To add one, write a class with ``edit_project``, ``change_template`` and ``check`` (see
+`Scenario`) and list it in `SCENARIOS`: it joins both projects and gets its own test.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ ANSWERS = {"connector_name": "Acme", "license": "Apache-2.0"}
 PACKAGE = "src/acme_connector"
 MIGRATE = "{{ _copier_conf.src_path }}/hooks/migrate.py"
 USER_EDITS = "our-edits"  # the tag of the user's commit in each project
+AGENT_NOTE = ".claude/agents/debug-failure.md"  # a rendered file scenario 11 removes from the template
 
 
 class Scenario(Protocol):
@@ -372,6 +376,23 @@ class TemplateModule:
         assert self.template_line in module
 
 
+class RemovedFile:
+    """11. A file the template drops goes; the conflict test shows that a user's edits to it stay."""
+
+    name = "removed-file"
+    version = "0.2.0"
+
+    def edit_project(self, project: Project) -> None:
+        """Nothing: with no edits of the user's in it, the file simply goes."""
+
+    def change_template(self, template: TemplateRepo) -> None:
+        template.remove(f"template/{AGENT_NOTE}.jinja")
+
+    def check(self, project: Project) -> None:
+        assert not (project.path / AGENT_NOTE).exists()
+        assert not (project.path / f"{AGENT_NOTE}.rej").exists()
+
+
 SCENARIOS: list[Scenario] = [
     CustomMethod(),
     UserHook(),
@@ -382,6 +403,7 @@ SCENARIOS: list[Scenario] = [
     RenamedFile(),
     RenamedQuestion(),
     TemplateModule(),
+    RemovedFile(),
 ]
 
 
@@ -493,15 +515,17 @@ TEMPLATE_DOCSTRING = (
 )
 USER_DOCSTRING = '"""Logs and spans: what our dashboards read.\n'
 COPIER_MARKERS = ["<" * 7 + " before updating", ">" * 7 + " after updating"]
+AGENT_NOTE_LINE = "\nOur gateway logs are in Grafana, dashboard 'connectors'.\n"
 
 
 def test_a_conflict_is_surfaced_caught_by_the_guard_and_can_be_rolled_back(
     template: TemplateRepo, tmp_path: Path
 ) -> None:
-    """12. Same line changed on both sides: markers or a .rej file, the guard fails, nothing is lost."""
+    """13. Same line changed on both sides: markers or a .rej file, the guard fails, nothing is lost."""
     project = Project.render(template, tmp_path / "acme", VERSIONS[0], **ANSWERS)
     project.replace(CONFIG, '    user_agent: str = "acme-connector"\n', USER_AGENT)
     project.replace(f"{PACKAGE}/observability.py", TEMPLATE_DOCSTRING, USER_DOCSTRING)
+    project.write(AGENT_NOTE, project.read(AGENT_NOTE) + AGENT_NOTE_LINE)
     project.commit("Our edits")
 
     project.update("0.2.0", conflict="inline")
@@ -512,6 +536,9 @@ def test_a_conflict_is_surfaced_caught_by_the_guard_and_can_be_rolled_back(
     # The migration's merge labels its conflict as Copier does, and keeps the user's line too.
     assert project.conflict_markers(f"{PACKAGE}/telemetry.py") == COPIER_MARKERS
     assert USER_DOCSTRING in project.read(f"{PACKAGE}/telemetry.py")
+    # The template dropped a file the user had edited: the edits are kept in a .rej file.
+    assert not (project.path / AGENT_NOTE).exists()
+    assert "+Our gateway logs are in Grafana" in project.read(f"{AGENT_NOTE}.rej")
     # What did not clash is merged as usual.
     assert '"python-dateutil>=2.9"' in project.read("pyproject.toml")
 
@@ -521,9 +548,10 @@ def test_a_conflict_is_surfaced_caught_by_the_guard_and_can_be_rolled_back(
     assert "UnresolvedConflictsError: resolve what `copier update` could not merge" in guard.stderr
     assert f"{CONFIG}:24: conflict marker " + "<" * 7 in guard.stderr
     assert f"{PACKAGE}/telemetry.py:1: conflict marker " + "<" * 7 in guard.stderr
+    assert f"{AGENT_NOTE}.rej: changes the update could not apply" in guard.stderr
     script = project.run("tests/test_no_conflicts.py")
     assert script.returncode == 1
-    assert len(script.stderr.splitlines()) == 5  # the heading, then two markers in each file
+    assert len(script.stderr.splitlines()) == 6  # the heading, a .rej file, two markers in each file
 
     # Roll back, as README.md says: the project is exactly as committed before the update.
     git(project.path, "reset", "--hard", "-q")
@@ -533,9 +561,13 @@ def test_a_conflict_is_surfaced_caught_by_the_guard_and_can_be_rolled_back(
     assert USER_AGENT in project.read(CONFIG)
 
     project.update("0.2.0", conflict="rej")
-    rejected = project.read(f"{CONFIG}.rej")
-    assert "+" + USER_AGENT in rejected
+    # The file gets the template's version; the user's change that did not apply is in the .rej file.
+    assert "+" + USER_AGENT in project.read(f"{CONFIG}.rej")
+    assert TEMPLATE_USER_AGENT in project.read(CONFIG)
     assert project.conflict_markers(CONFIG) == []
+    # move-file merged the renamed file's edits (with markers) and removed the .rej Copier left for it.
+    assert sorted(project.path.rglob("*.rej")) == [project.path / f"{name}.rej" for name in (AGENT_NOTE, CONFIG)]
+    assert project.conflict_markers(f"{PACKAGE}/telemetry.py") == COPIER_MARKERS
     guard = project.pytest()
     assert guard.returncode != 0
     assert f"{CONFIG}.rej: changes the update could not apply" in guard.stderr
@@ -543,6 +575,7 @@ def test_a_conflict_is_surfaced_caught_by_the_guard_and_can_be_rolled_back(
     # Resolved: the user's line kept, the .rej file and the markers gone; the guard passes.
     project.replace(CONFIG, TEMPLATE_USER_AGENT, USER_AGENT)
     (project.path / f"{CONFIG}.rej").unlink()
+    (project.path / f"{AGENT_NOTE}.rej").unlink()
     telemetry = project.read(f"{PACKAGE}/telemetry.py")
     start, end = telemetry.index("<" * 7), telemetry.index(">" * 7 + " after updating\n")
     resolved = telemetry[:start] + USER_DOCSTRING + telemetry[end + len(">" * 7 + " after updating\n") :]
@@ -600,7 +633,8 @@ def test_changelog_has_every_version_and_what_users_must_do() -> None:
     tags = [Version(tag) for tag in git(ROOT, "tag", "--list", "[0-9]*").split()]
     assert set(tags) <= set(released), "a version tag has no CHANGELOG entry"
     newest = max(released, default=Version("0"))
-    for migration in yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))["_migrations"]:
+    migrations = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))["_migrations"]
+    for migration in (migration for migration in migrations if "version" in migration):
         version = Version(migration["version"])
         pending = "Unreleased" in headings and version > newest
         assert version in released or pending, f"migration for {version} has no CHANGELOG entry"
