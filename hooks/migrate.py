@@ -1,7 +1,8 @@
 """Migrations that `copier update` runs (copier.yml ``_migrations``) in the project being updated.
 
 Written by hand: Copier merges template changes file by file and question by question, so it
-cannot follow a renamed file or question on its own. Two commands carry the user's work across:
+cannot follow a renamed file or question, and it deletes a dropped file with the user's edits in
+it. Three commands keep the user's work:
 
 ``move-file OLD NEW`` (stage ``after``)
     The template renamed the file OLD to NEW. Copier deletes OLD, edits and all, and writes NEW
@@ -23,8 +24,8 @@ cannot follow a renamed file or question on its own. Two commands carry the user
 Each prints one line saying what it did. ``rename-answer`` changes nothing the second time;
 ``move-file`` neither, once its merge was clean (it re-merges while ``HEAD`` still has OLD).
 Only ``move-file``, and ``save-deleted-edits`` when the update deleted a file, render the
-template version the project had (about as long as ``copier copy``).
-Run them as ``python hooks/migrate.py <command> OLD NEW`` from the project's root.
+template version the project had (about as long as ``copier copy``). Copier runs them from the
+project's root as ``python <template>/hooks/migrate.py <command> [OLD NEW]``.
 """
 
 from __future__ import annotations
@@ -170,7 +171,9 @@ def save_deleted_edits(project: Path) -> str:
     saved = []
     with _template_as_it_was(project) as rendered:
         for path in deleted:
-            ours, base = _committed(project, path), _read(rendered / path)
+            if not (rendered / path).is_file():
+                continue  # not a file of the template's (Copier deletes only those)
+            ours, base = _committed(project, path), (rendered / path).read_bytes()
             if ours is None or ours == base:
                 continue  # not committed, or committed as the template rendered it
             try:
