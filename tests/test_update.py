@@ -547,8 +547,8 @@ def test_a_conflict_is_surfaced_caught_by_the_guard_and_can_be_rolled_back(
     guard = project.pytest("tests/test_policies.py")
     assert guard.returncode != 0
     assert "UnresolvedConflictsError: resolve what `copier update` could not merge" in guard.stderr
-    assert f"{CONFIG}:24: conflict marker " + "<" * 7 in guard.stderr
-    assert f"{PACKAGE}/telemetry.py:1: conflict marker " + "<" * 7 in guard.stderr
+    for path in (CONFIG, f"{PACKAGE}/telemetry.py"):
+        assert re.search(rf"{re.escape(path)}:\d+: conflict marker " + "<" * 7, guard.stderr)
     assert f"{AGENT_NOTE}.rej: changes the update could not apply" in guard.stderr
     script = project.run("tests/test_no_conflicts.py")
     assert script.returncode == 1
