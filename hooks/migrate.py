@@ -102,6 +102,11 @@ def _template_as_it_was(project: Path) -> Iterator[Path]:
         raise RuntimeError(f"{ANSWERS_FILE} is not in the last commit: commit before running copier update")
     answers = yaml.safe_load(recorded) or {}
     data = {key: value for key, value in answers.items() if not key.startswith("_")}
+    own = _own_description(project, str(data.get("api_source", "none")))
+    if own is not None:
+        # The description answered at copy time may be gone; the project keeps its own copy in
+        # api/, which is what the question checks need (the generator does not run here).
+        data["api_source_path"] = str(own)
     with tempfile.TemporaryDirectory(prefix="connector-factory-base.") as scratch:
         destination = Path(scratch) / project.name
         # The same render Copier makes of the old version during the update: same source, commit
@@ -117,6 +122,19 @@ def _template_as_it_was(project: Path) -> Iterator[Path]:
             skip_tasks=True,
         )
         yield destination
+
+
+def _own_description(project: Path, kind: str) -> Path | None:
+    """Return the project's copy of its API description in ``api/``, or None (see codegen/__main__.py)."""
+    api = project / "api"
+    if kind == "openapi" and api.is_dir():
+        found = [p for p in sorted(api.iterdir()) if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".json")]
+        return found[0] if len(found) == 1 else None
+    if kind == "json_samples":
+        return api / "samples" if (api / "samples").is_dir() else None
+    if kind == "graphql":
+        return api if (api / "schema.graphql").is_file() else None
+    return None
 
 
 def _read(path: Path) -> bytes:

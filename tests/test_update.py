@@ -27,10 +27,13 @@ updates the project through Copier's API. Scenarios:
                        markers (``--conflict inline``, the default) or a ``.rej`` file
                        (``--conflict rej``); pytest stops, listing them, until they are resolved,
                        and ``git reset --hard`` plus ``git clean -fd`` roll the update back
-14. regenerated-model  (added with codegen) the API description in api/ changes; the update
-                       regenerates models/ and operations.py from it, offline
-15. generated-edit     (added with codegen) a hand edit to a generated module is surfaced as a
-                       conflict, never overwritten
+14. regenerated-model  the user changes api/ and regenerates; the update regenerates models/ and
+                       operations.py from the project's own api/ (the original description is gone:
+                       offline), with the new version's generator
+15. generated-edit     a hand edit to a generated module is kept and surfaced as a conflict (both
+                       versions between markers), never overwritten; the guard reports it
+16. generator          the template improves its generator (codegen/): every project gets the new
+                       codegen/, and a generated project's modules are regenerated with it
 
 Scenarios 1 to 9 and 11 run together in two projects, one updated a version at a time and one
 across two versions at once; the second project's own test suite and ruff run once at the end.
@@ -393,6 +396,25 @@ class RemovedFile:
         assert not (project.path / f"{AGENT_NOTE}.rej").exists()
 
 
+class Generator:
+    """16. The template's generator improves: the project's codegen/ follows (see 14 for regeneration)."""
+
+    name = "generator"
+    version = "0.2.0"
+    generator = "template/codegen/templates/operations.py.j2"
+    old = '"""Generated methods of the blocking connector."""'
+    new = '"""Generated methods of the blocking connector, one per operation."""'
+
+    def edit_project(self, project: Project) -> None:
+        """No edit: codegen/ belongs to the template."""
+
+    def change_template(self, template: TemplateRepo) -> None:
+        template.replace(self.generator, self.old, self.new)
+
+    def check(self, project: Project) -> None:
+        assert self.new in project.read("codegen/templates/operations.py.j2")
+
+
 SCENARIOS: list[Scenario] = [
     CustomMethod(),
     UserHook(),
@@ -404,6 +426,7 @@ SCENARIOS: list[Scenario] = [
     RenamedQuestion(),
     TemplateModule(),
     RemovedFile(),
+    Generator(),
 ]
 
 
@@ -639,3 +662,80 @@ def test_changelog_has_every_version_and_what_users_must_do() -> None:
         version = Version(migration["version"])
         pending = "Unreleased" in headings and version > newest
         assert version in released or pending, f"migration for {version} has no CHANGELOG entry"
+
+
+# -- 14 and 15: a connector generated from an API description -------------------------------------
+
+DESCRIPTION = {
+    "openapi": "3.0.3",
+    "info": {"title": "Pets", "version": "1"},
+    "servers": [{"url": "https://pets.example.com/v1"}],
+    "paths": {
+        "/pets/{petId}": {
+            "get": {
+                "operationId": "get_pet",
+                "summary": "Return one pet.",
+                "parameters": [{"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {"Pet": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}}
+    },
+}
+GENERATED = "src/pets_connector/operations.py"
+MODELS = "src/pets_connector/models/__init__.py"
+HAND_EDIT = "    # our note: the pets API answers slowly at night\n"
+
+
+@pytest.fixture(scope="module")
+def generated(template: TemplateRepo, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A connector generated from a description: api/ changed and regenerated, a generated module edited."""
+    folder = tmp_path_factory.mktemp("generated")
+    description = folder / "pets.yaml"
+    description.write_text(yaml.safe_dump(DESCRIPTION), encoding="utf-8")
+    project = Project.render(
+        template, folder / "pets", VERSIONS[0], connector_name="Pets", api_source="openapi",
+        api_source_path=str(description),
+    )  # fmt: skip
+    description.unlink()  # the update must work from the project's own api/
+    # 14: the API grew a field; the user adds it to api/ and regenerates.
+    grown = yaml.safe_load(project.read("api/pets.yaml"))
+    grown["components"]["schemas"]["Pet"]["properties"]["nickname"] = {"type": "string"}
+    project.write("api/pets.yaml", yaml.safe_dump(grown))
+    result = project.run("-m", "codegen")
+    assert result.returncode == 0, result.stderr
+    project.commit("The API has nicknames now")
+    # 15: a hand edit to a generated module.
+    project.insert_after(GENERATED, '    """Generated methods of the blocking connector."""\n', HAND_EDIT)
+    project.commit("A note in the generated module")
+    project.update(VERSIONS[-1])
+    return project
+
+
+def test_an_update_regenerates_from_the_projects_own_description(generated: Project) -> None:
+    """14. The user's field is still modelled, the description is theirs, and models/ is current."""
+    assert "nickname" in generated.read("api/pets.yaml")
+    assert "nickname: str | None = None" in generated.read(MODELS)
+    assert generated.conflict_markers(MODELS) == []
+    assert "class Pet(BaseModel)" in generated.read(MODELS)
+
+
+def test_a_hand_edit_to_a_generated_module_is_surfaced_not_lost(generated: Project) -> None:
+    """15. Both the edit and the regenerated module (with 16's generator) are kept, between markers."""
+    text = generated.read(GENERATED)
+    assert generated.conflict_markers(GENERATED) == [
+        "<" * 7 + " your edit",
+        ">" * 7 + " regenerated by python -m codegen",
+    ]
+    assert HAND_EDIT in text
+    assert Generator.new in text  # the regenerated side was written by the new generator
+    guard = runpy.run_path(str(generated.path / "tests" / "test_no_conflicts.py"))
+    assert any(finding.startswith(GENERATED) for finding in guard["find_conflicts"](generated.path))
+    assert generated.pytest("tests/test_no_conflicts.py").returncode != 0
