@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["AuthKind", "ConnectorSettings", "PaginationKind"]
@@ -45,50 +45,50 @@ class ConnectorSettings(BaseSettings):
     scope: str | None = None
 
     # Transport (CF-TIME). TLS verification cannot be turned off; point ca_bundle at a private CA instead.
-    timeout_connect: float = Field(default=30.0, gt=0)
-    timeout_read: float = Field(default=30.0, gt=0)
-    timeout_write: float = Field(default=30.0, gt=0)
-    timeout_pool: float = Field(default=30.0, gt=0)
+    timeout_connect: float = 30.0
+    timeout_read: float = 30.0
+    timeout_write: float = 30.0
+    timeout_pool: float = 30.0
     ca_bundle: str | None = None
     user_agent: str = "connector-factory"
     correlation_header: str = "X-Correlation-ID"
     request_id_headers: tuple[str, ...] = ("x-request-id", "request-id", "x-correlation-id")
     idempotency_header: str = "Idempotency-Key"
-    drain_timeout: float = Field(default=30.0, ge=0)
+    drain_timeout: float = 30.0
 
     # Retries (CF-RETRY).
-    max_retries: int = Field(default=3, ge=0)
-    backoff_initial: float = Field(default=1.0, ge=0)
-    backoff_multiplier: float = Field(default=2.0, ge=1)
-    backoff_max: float = Field(default=30.0, ge=0)
-    retry_budget: float = Field(default=60.0, ge=0)
+    max_retries: int = 3
+    backoff_initial: float = 1.0
+    backoff_multiplier: float = 2.0
+    backoff_max: float = 30.0
+    retry_budget: float = 60.0
 
     # Circuit breaker (CF-BREAK).
-    breaker_threshold: int = Field(default=5, ge=1)
-    breaker_cooldown: float = Field(default=60.0, ge=0)
-    breaker_probes: int = Field(default=1, ge=1)
+    breaker_threshold: int = 5
+    breaker_cooldown: float = 60.0
+    breaker_probes: int = 1
 
     # Rate limiting (CF-RATE).
-    rate_limit: float | None = Field(default=None, gt=0)
-    rate_burst: float | None = Field(default=None, gt=0)
-    quota_per_minute: int | None = Field(default=None, gt=0)
-    quota_per_hour: int | None = Field(default=None, gt=0)
-    quota_per_day: int | None = Field(default=None, gt=0)
+    rate_limit: float | None = None
+    rate_burst: float | None = None
+    quota_per_minute: int | None = None
+    quota_per_hour: int | None = None
+    quota_per_day: int | None = None
     adaptive_rate_limit: bool = True
-    max_concurrency: int = Field(default=10, ge=1)
+    max_concurrency: int = 10
     # What one search call takes from the bucket: more than 1 where search has a lower limit.
-    search_cost: float = Field(default=1.0, gt=0)
+    search_cost: float = 1.0
 
     # Pagination (CF-PAGE).
     pagination: PaginationKind = "none"
     records_path: str = ""
-    page_size: int = Field(default=100, ge=1)
+    page_size: int = 100
     page_size_param: str = "limit"
     page_param: str = "page"
     next_path: str = "next"
-    max_pages: int = Field(default=10_000, ge=1)
+    max_pages: int = 10_000
 
-    # Validators rather than Field constraints: config.py redefines these fields with this API's
+    # Validators rather than Field constraints: config.py redefines fields with this API's
     # defaults, and a redefined field keeps inherited validators but not its parent's constraints.
     @field_validator("base_url", "token_url")
     @classmethod
@@ -97,18 +97,40 @@ class ConnectorSettings(BaseSettings):
             raise ValueError("must be an absolute http:// or https:// URL, e.g. https://api.example.com/v1")
         return value
 
-    @field_validator("page_size")
+    @field_validator(
+        "timeout_connect",
+        "timeout_read",
+        "timeout_write",
+        "timeout_pool",
+        "search_cost",
+        "rate_limit",
+        "rate_burst",
+        "quota_per_minute",
+        "quota_per_hour",
+        "quota_per_day",
+    )
     @classmethod
-    def _positive(cls, value: int) -> int:
-        if value < 1:
-            raise ValueError("must be at least 1")
+    def _above_zero(cls, value: float | None) -> float | None:
+        if value is not None and value <= 0:
+            raise ValueError("must be above 0")
         return value
 
-    @field_validator("rate_limit", "rate_burst", "quota_per_minute", "quota_per_hour", "quota_per_day", "search_cost")
+    @field_validator(
+        "drain_timeout", "max_retries", "backoff_initial", "backoff_max", "retry_budget", "breaker_cooldown"
+    )
     @classmethod
-    def _positive_or_unset(cls, value: float | None) -> float | None:
-        if value is not None and value <= 0:
-            raise ValueError("must be above 0, or unset")
+    def _zero_or_more(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        return value
+
+    @field_validator(
+        "backoff_multiplier", "breaker_threshold", "breaker_probes", "max_concurrency", "page_size", "max_pages"
+    )
+    @classmethod
+    def _one_or_more(cls, value: float) -> float:
+        if value < 1:
+            raise ValueError("must be at least 1")
         return value
 
     def quotas(self) -> tuple[tuple[int, float], ...]:
