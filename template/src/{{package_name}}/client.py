@@ -19,12 +19,12 @@ from .auth import build_auth
 from .core import CallFlow, ConnectorCore, Send, Sleep
 from .errors import ConnectorError, UnsupportedError, ValidationError
 from .events import Hooks
-from .observability import span
+from .observability import span, tracing_enabled
 from .pagination import Page, PageRequest, PageState, Paginator
 from .resilience.clock import Clock, SystemClock
 from .response import JSONValue, Response
 from .settings import ConnectorSettings
-from .transport import QueryParams, client_options, map_httpx_errors, same_origin
+from .transport import HTTPX_EXCEPTIONS, QueryParams, client_options, same_origin, translate_httpx_error
 
 __all__ = ["AsyncConnector", "Connector"]
 
@@ -83,6 +83,8 @@ class _Base:
         timeout: float | None,
     ) -> httpx.Request:
         """Build the request; refuse an absolute URL on another origin, where credentials must not go."""
+        # httpx joins a path without a scheme to ``base_url``, so only an absolute URL (which
+        # has "://") can leave the API's origin; the check is skipped for the rest.
         request = client.build_request(
             method,
             path,
@@ -91,7 +93,7 @@ class _Base:
             headers=headers,
             timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
         )
-        if not same_origin(request.url, client.base_url):
+        if "://" in path and not same_origin(request.url, client.base_url):
             raise ValidationError(f"{request.url.host} is not the API's host; refusing to send credentials there")
         return request
 
@@ -190,8 +192,11 @@ class Connector(_Base):
         if client is None:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
         request = self._build(client, method, path, params, json, headers, timeout)
+        flow = self.core.call(request, cost=cost, idempotent=idempotent)
+        if not tracing_enabled():
+            return self._drive(flow, client)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
-            return self._drive(self.core.call(request, cost=cost, idempotent=idempotent), client)
+            return self._drive(flow, client)
 
     def _drive(self, flow: CallFlow, client: httpx.Client) -> Response:
         try:
@@ -223,12 +228,15 @@ class Connector(_Base):
         with self._lock:
             self._in_flight += 1
         try:
-            with self._slots, map_httpx_errors(action.request, self.core.redactor):
+            with self._slots:
                 return client.send(action.request, auth=self._auth)
+        except HTTPX_EXCEPTIONS as exc:
+            raise translate_httpx_error(exc, action.request, self.core.redactor) from exc
         finally:
             with self._idle:
                 self._in_flight -= 1
-                self._idle.notify_all()
+                if self._in_flight == 0:  # only disconnect() waits, and only for zero
+                    self._idle.notify_all()
 
     def get(
         self,
@@ -334,7 +342,9 @@ class AsyncConnector(_Base):
         self._client: httpx.AsyncClient | None = None
         self._in_flight = 0
         self._idle: anyio.Event | None = None
-        self._slots = anyio.Semaphore(self.settings.max_concurrency)
+        # fast_acquire: a free slot is taken without a trip through the event loop; the send
+        # that follows yields anyway, so other tasks still run (anyio >= 4.5).
+        self._slots = anyio.Semaphore(self.settings.max_concurrency, fast_acquire=True)
 
     @property
     def is_connected(self) -> bool:
@@ -400,8 +410,11 @@ class AsyncConnector(_Base):
         if client is None:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
         request = self._build(client, method, path, params, json, headers, timeout)
+        flow = self.core.call(request, cost=cost, idempotent=idempotent)
+        if not tracing_enabled():
+            return await self._drive(flow, client)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
-            return await self._drive(self.core.call(request, cost=cost, idempotent=idempotent), client)
+            return await self._drive(flow, client)
 
     async def _drive(self, flow: CallFlow, client: httpx.AsyncClient) -> Response:
         try:
@@ -435,8 +448,9 @@ class AsyncConnector(_Base):
         self._in_flight += 1
         try:
             async with self._slots:
-                with map_httpx_errors(action.request, self.core.redactor):
-                    return await client.send(action.request, auth=self._auth)
+                return await client.send(action.request, auth=self._auth)
+        except HTTPX_EXCEPTIONS as exc:
+            raise translate_httpx_error(exc, action.request, self.core.redactor) from exc
         finally:
             self._in_flight -= 1
             if self._in_flight == 0 and self._idle is not None:
