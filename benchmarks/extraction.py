@@ -1,7 +1,7 @@
 """Goal 4: records per second through cursor and page-number pagination from the local server.
 
 Every client reads the same ``records`` records, 100 per page, and the count is checked. Clients:
-the sync connector (``items``), the async connector (``items``), the async connector fetching
+the sync connector (``items``), the async connector (``items``), both connectors fetching
 numbered pages concurrently when the total is known (``paginate_concurrently``, page kind only,
 when the rendered connector has it), dlt's `RESTClient` and a Singer SDK `RESTStream` (see
 ``comparators.py`` for how each is configured). Ratios are dlt's time over the client's time in
@@ -74,6 +74,11 @@ def _async_concurrent(rendered: Rendered, base_url: str, kind: str) -> int:
     return asyncio.run(read())
 
 
+def _sync_concurrent(rendered: Rendered, base_url: str, kind: str) -> int:
+    with rendered.Connector(_config(rendered, base_url, kind)) as api:
+        return sum(len(page) for page in api.paginate_concurrently(f"{kind}/items"))
+
+
 def _dlt(base_url: str, kind: str) -> int:
     client = comparators.dlt_client(base_url, kind)
     params = {"limit": PAGE_SIZE} if kind == "cursor" else {"per_page": PAGE_SIZE}
@@ -98,6 +103,7 @@ def _clients(rendered: Rendered, base_url: str, kind: str, section: Section) -> 
     }
     if kind == "page":
         if hasattr(rendered.AsyncConnector, "paginate_concurrently"):
+            clients["sync connector, concurrent pages"] = lambda: _sync_concurrent(rendered, base_url, kind)
             clients["async connector, concurrent pages"] = lambda: _async_concurrent(rendered, base_url, kind)
         else:
             section.skipped.append("this connector has no paginate_concurrently: concurrent pages not measured")
@@ -112,15 +118,47 @@ def _clients(rendered: Rendered, base_url: str, kind: str, section: Section) -> 
     return clients
 
 
-def run(server: LocalServer, rendered: Rendered, *, records: int, rounds: int) -> Section:
-    """Read ``records`` records ``rounds`` times per client and pagination kind."""
+def _measure(
+    section: Section,
+    server: LocalServer,
+    clients_by_kind: dict[str, dict[str, Callable[[], int]]],
+    *,
+    records: int,
+    rounds: int,
+    suffix: str,
+) -> None:
+    """Time every client ``rounds`` times over ``records`` records; name rows ``client, kind`` + ``suffix``."""
+    for kind, clients in clients_by_kind.items():
+        baseline = f"{DLT}, {kind}{suffix}" if DLT in clients else ""
+        for _ in range(rounds):
+            seconds: dict[str, float] = {}
+            for name, read in clients.items():
+                watch = Stopwatch()
+                count = read()
+                seconds[name] = watch.elapsed
+                if count != records:
+                    raise RuntimeError(f"{name} read {count} records by {kind}, expected {records}")
+                row = section.row(f"{name}, {kind}{suffix}", "records/s", baseline=baseline)
+                row.runs.append(records / seconds[name])
+            if DLT in seconds:
+                for name, value in seconds.items():
+                    if name != DLT:
+                        section.row(f"{name}, {kind}{suffix}", "records/s").ratios.append(seconds[DLT] / value)
+
+
+def run(
+    server: LocalServer, rendered: Rendered, *, records: int, rounds: int, latency: float, latency_records: int
+) -> Section:
+    """Read ``records`` records ``rounds`` times per client and kind; then ``latency_records`` with ``latency``."""
     section = Section(
         "extraction",
         "Extraction throughput",
         setup=(
             f"{records:,} records of about 130 bytes, {PAGE_SIZE} per page, from the local server; every "
             f"client's count is checked; {rounds} rounds, clients in the same order each round. Ratio: dlt's "
-            "time over the client's time in the same round."
+            "time over the client's time in the same round. With no latency the client is CPU-bound (decoding "
+            f"JSON); the second table adds {latency * 1000:g} ms to every answer ({latency_records:,} records), "
+            "which is where fetching pages concurrently pays off."
         ),
     )
     clients_by_kind = {kind: _clients(rendered, server.url, kind, section) for kind in ("cursor", "page")}
@@ -132,21 +170,11 @@ def run(server: LocalServer, rendered: Rendered, *, records: int, rounds: int) -
             read()
     server.control("reset", records=records)
     _warm_server(server.url, records)
-    for kind, clients in clients_by_kind.items():
-        for _ in range(rounds):
-            seconds: dict[str, float] = {}
-            for name, read in clients.items():
-                watch = Stopwatch()
-                count = read()
-                seconds[name] = watch.elapsed
-                if count != records:
-                    raise RuntimeError(f"{name} read {count} records by {kind}, expected {records}")
-                section.row(f"{name}, {kind}", "records/s", baseline=f"{DLT}, {kind}" if DLT in clients else "")
-                section.row(f"{name}, {kind}", "records/s").runs.append(records / seconds[name])
-            if DLT in seconds:
-                for name, value in seconds.items():
-                    if name != DLT:
-                        section.row(f"{name}, {kind}", "records/s").ratios.append(seconds[DLT] / value)
+    _measure(section, server, clients_by_kind, records=records, rounds=rounds, suffix="")
+    server.control("reset", records=latency_records, latency=latency)
+    suffix = f", +{latency * 1000:g} ms"
+    _measure(section, server, clients_by_kind, records=latency_records, rounds=rounds, suffix=suffix)
+    server.control("reset", records=records)
     for kind in ("cursor", "page"):
         candidates = [row for row in section.rows if row.name.endswith(kind) and "connector" in row.name and row.ratios]
         if not candidates:

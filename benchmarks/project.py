@@ -90,6 +90,7 @@ def render_connector(destination: Path, **data: object) -> Rendered:
     source = str(destination / "src")
     if source not in sys.path:
         sys.path.insert(0, source)
+    importlib.invalidate_caches()
     package = importlib.import_module("benchmark_connector")
     return Rendered(
         destination,

@@ -16,8 +16,10 @@ Routes (all GET, all JSON):
     free and 429 with ``Retry-After`` (whole seconds until one is) when none is. Every answer
     carries ``X-RateLimit-Limit`` (the rate), ``X-RateLimit-Remaining`` (whole tokens left) and
     ``X-RateLimit-Reset`` (whole seconds until the bucket is full again).
-``/_control/reset?records=R&rate=N&burst=B&window=W``
-    Sets the collection size and the bucket (refilled to ``burst``) and zeroes the counters.
+``/_control/reset?records=R&rate=N&burst=B&window=W&latency=L``
+    Sets the collection size and the bucket (refilled to ``burst``), zeroes the counters, and
+    delays every later answer (control routes excepted) by ``L`` seconds, a stand-in for the
+    network latency a remote API adds (0 by default).
 ``/_control/stats``
     ``{"ok": <2xx answers>, "limited": <429 answers>}`` counted in the ``window`` seconds after the
     last reset (answers after it are not counted).
@@ -83,6 +85,7 @@ class _State:
         self.limited = 0
         self.started = time.monotonic()
         self.window = math.inf
+        self.latency = 0.0
 
     def counts(self) -> bool:
         """Whether an answer given now falls in the counting window."""
@@ -94,6 +97,7 @@ class _State:
         self.burst = float(query.get("burst", self.rate))
         self.tokens = self.burst
         self.window = float(query.get("window", math.inf))
+        self.latency = float(query.get("latency", 0.0))
         self.refilled = self.started = time.monotonic()
         self.ok = self.limited = 0
 
@@ -148,7 +152,11 @@ class _Protocol(asyncio.Protocol):
                 answer = self.answer(target)
             except ValueError as exc:  # a malformed query: say so rather than drop the connection
                 answer = _response(400, json.dumps({"message": str(exc)}).encode())
-            self.transport.write(answer)
+            if self.state.latency and not target.startswith("/_control/"):
+                # Clients send one request at a time per connection, so delayed answers stay in order.
+                asyncio.get_running_loop().call_later(self.state.latency, self.transport.write, answer)
+            else:
+                self.transport.write(answer)
 
     def answer(self, target: str) -> bytes:
         path, _, raw_query = target.partition("?")

@@ -20,6 +20,7 @@ TINY = bench.Sizes(
     quota_rate=20,
     quota_seconds=0.3,
     extraction_records=250,
+    latency_records=250,
     memory_records=1_500,
 )
 
