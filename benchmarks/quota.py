@@ -126,9 +126,15 @@ def run(server: LocalServer, rendered: Rendered, *, rate: float, seconds: float,
     met = utilisation >= UTILISATION_GOAL and share < LIMITED_GOAL
     reasons = []
     if utilisation < UTILISATION_GOAL:
-        reasons.append(f"utilisation {100 * (UTILISATION_GOAL - utilisation):.1f} points short")
+        reasons.append(
+            f"by {100 * (UTILISATION_GOAL - utilisation):.1f} points of utilisation because the client waited "
+            "longer than the server's bucket required (see the 429 and accepted/s rows)"
+        )
     if share >= LIMITED_GOAL:
-        reasons.append(f"429 share {100 * share:.2f} % ({limited} of {accepted + limited})")
+        reasons.append(
+            f"with a 429 share of {100 * share:.2f} % ({limited} of {accepted + limited}) because the client's "
+            "bucket and the server's started at different instants and drifted apart"
+        )
     section.goals.append(
         Goal(
             "quota utilisation, bucket set to N",

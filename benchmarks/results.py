@@ -46,7 +46,10 @@ class Row:
 
 @dataclass
 class Goal:
-    """A target from the issue, the figure measured for it, and why it was met or missed."""
+    """A target from the issue, the figure measured for it, and, when missed, by how much and why.
+
+    ``why`` reads after "missed": "by 0.3 s because ...".
+    """
 
     name: str
     target: str
@@ -57,7 +60,7 @@ class Goal:
     @property
     def verdict(self) -> str:
         """``met``, or ``missed by X because Y`` as the report states it."""
-        return "met" if self.met else f"missed: {self.why}"
+        return "met" if self.met else f"missed {self.why}"
 
 
 @dataclass

@@ -331,7 +331,9 @@ class Connector(_Base):
         total in the body) it pages one by one, as `paginate` does.
 
         The pages are planned from the first page's total: records added during the walk may be
-        missed, and a short page in the middle does not end it.
+        missed, and a short page in the middle does not end it. Concurrency hides the API's
+        latency; when decoding pages already keeps this process busy (an API on the same machine),
+        it gains nothing, and the async shell can then be slower than `paginate`.
 
         Raises:
             ValidationError: ``concurrency`` is below 1 (before anything is sent).
@@ -602,7 +604,9 @@ class AsyncConnector(_Base):
         one by one, as `paginate` does.
 
         The pages are planned from the first page's total: records added during the walk may be
-        missed, and a short page in the middle does not end it.
+        missed, and a short page in the middle does not end it. Concurrency hides the API's
+        latency; when decoding pages already keeps this process busy (an API on the same machine),
+        it gains nothing, and the async shell can then be slower than `paginate`.
 
         Raises:
             ValidationError: ``concurrency`` is below 1 (before anything is sent).
