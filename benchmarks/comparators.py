@@ -12,8 +12,8 @@ waits as ``Retry-After`` says. dlt's anonymous telemetry is switched off here
 
 Singer SDK (``singer_sdk``): a `Tap` with one `RESTStream` subclass that sets ``url_base``,
 ``path``, ``records_jsonpath``, ``schema``, returns its paginator from ``get_new_paginator``
-(`JSONPathPaginator` for a cursor in the body; `PageNumberPaginator` for numbered pages, whose
-``has_more`` reads the total, as the SDK's pagination guide shows) and passes the page size and
+(`JSONPathPaginator` for a cursor in the body; `PageNumberPaginator` for numbered pages, with
+``has_more`` overridden to read the total, the override its docstring asks for) and passes the page size and
 token in ``get_url_params``. Records are read with ``stream.get_records(None)``, the generator the
 SDK's sync loop consumes, so Singer message serialisation to stdout is not included.
 """

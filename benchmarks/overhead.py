@@ -152,6 +152,10 @@ def run(server: LocalServer, rendered: Rendered, *, requests: int, rounds: int) 
                 ours = section.row(ours_name, "µs/request", baseline=raw_name)
                 ours.runs.append(our_seconds / requests * 1e6)
                 ours.ratios.append(our_seconds / raw_seconds)
+    section.notes.append(
+        "The MockTransport rows isolate each side's CPU cost per call; their difference is the connector's own "
+        "work, which the local-server ratio compares with a round trip that has no network latency at all."
+    )
     for shell in ("sync", "async"):
         raw_class = "Client" if shell == "sync" else "AsyncClient"
         network = section.find(f"{shell} connector, local server")

@@ -119,6 +119,11 @@ def run(server: LocalServer, rendered: Rendered, *, rate: float, seconds: float,
     for name, (accepted, limited) in totals.items():
         share = limited / max(accepted + limited, 1)
         section.row(f"{name}: 429 share, all rounds", "%").runs.append(100 * share)
+    section.notes.append(
+        "How each client behaves: with `rate_limit` the connector spaces its requests itself; with headers "
+        "only it sends until `X-RateLimit-Remaining` reaches 0 and then waits for `X-RateLimit-Reset`; the "
+        "naive loop and dlt send until they get a 429 and then wait `Retry-After`."
+    )
     primary = f"connector, rate_limit={rate:g}"
     utilisation = section.row(f"{primary}: utilisation", "%").value / 100
     accepted, limited = totals[primary]

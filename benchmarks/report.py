@@ -105,6 +105,9 @@ def markdown(sections: list[Section], environment: Environment, plot_path: str) 
         for goal in section.goals:
             out.append(f"| {goal.name} | {goal.target} | {goal.measured} | {goal.verdict} |")
     out += ["", f"![Benchmark results]({plot_path})", ""]
+    out += ["## How the comparators are configured", ""]
+    out += [paragraph.replace("\n", " ") for paragraph in _comparator_paragraphs()]
+    out.append("")
     for number, section in enumerate(sections, start=1):
         out += [f"## {number}. {section.title}", "", section.setup, ""]
         out += ["| Measure | Median | Unit | Ratio | Runs |", "|---|---:|---|---:|---|"]
@@ -119,6 +122,14 @@ def markdown(sections: list[Section], environment: Environment, plot_path: str) 
         for reason in section.skipped:
             out += [f"Skipped: {reason}.", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _comparator_paragraphs() -> list[str]:
+    """The paragraphs of ``comparators.py``'s docstring after its first line, with blank lines between."""
+    from . import comparators
+
+    paragraphs = (comparators.__doc__ or "").strip().split("\n\n")[1:]
+    return [line for paragraph in paragraphs for line in (paragraph, "")][:-1]
 
 
 def plot(sections: list[Section], path: Path) -> None:
