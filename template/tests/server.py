@@ -64,6 +64,7 @@ class FaultServer:
         self.fault_rate = 0.0
         self.in_flight = 0
         self.peak_in_flight = 0
+        self.collection_delay = 0.0  # seconds each collection page takes to answer
         self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._tokens = 0.0
@@ -159,7 +160,7 @@ class FaultServer:
             body["next"] = f"{self.url}/next_url/items?cursor={after}&limit={size}" if more else None
         elif kind == "link_header" and more:
             headers["Link"] = f'<{self.url}/link_header/items?cursor={after}&limit={size}>; rel="next"'
-        return Reply(200, body, headers=headers)
+        return Reply(200, body, headers=headers, delay=self.collection_delay)
 
     def _answer(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
         scripted = self._next_reply(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import ClassVar, TypeVar
 
@@ -19,12 +20,12 @@ from .auth import build_auth
 from .core import CallFlow, ConnectorCore, Send, Sleep
 from .errors import ConnectorError, UnsupportedError, ValidationError
 from .events import Hooks
-from .observability import span
+from .observability import span, tracing_enabled
 from .pagination import Page, PageRequest, PageState, Paginator
 from .resilience.clock import Clock, SystemClock
 from .response import JSONValue, Response
 from .settings import ConnectorSettings
-from .transport import QueryParams, client_options, map_httpx_errors, same_origin
+from .transport import HTTPX_EXCEPTIONS, QueryParams, client_options, same_origin, translate_httpx_error
 
 __all__ = ["AsyncConnector", "Connector"]
 
@@ -83,6 +84,8 @@ class _Base:
         timeout: float | None,
     ) -> httpx.Request:
         """Build the request; refuse an absolute URL on another origin, where credentials must not go."""
+        # httpx joins a path without a scheme to ``base_url``, so only an absolute URL (which
+        # has "://") can leave the API's origin; the check is skipped for the rest.
         request = client.build_request(
             method,
             path,
@@ -91,7 +94,7 @@ class _Base:
             headers=headers,
             timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
         )
-        if not same_origin(request.url, client.base_url):
+        if "://" in path and not same_origin(request.url, client.base_url):
             raise ValidationError(f"{request.url.host} is not the API's host; refusing to send credentials there")
         return request
 
@@ -190,8 +193,11 @@ class Connector(_Base):
         if client is None:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
         request = self._build(client, method, path, params, json, headers, timeout)
+        flow = self.core.call(request, cost=cost, idempotent=idempotent)
+        if not tracing_enabled():
+            return self._drive(flow, client)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
-            return self._drive(self.core.call(request, cost=cost, idempotent=idempotent), client)
+            return self._drive(flow, client)
 
     def _drive(self, flow: CallFlow, client: httpx.Client) -> Response:
         try:
@@ -223,12 +229,15 @@ class Connector(_Base):
         with self._lock:
             self._in_flight += 1
         try:
-            with self._slots, map_httpx_errors(action.request, self.core.redactor):
+            with self._slots:
                 return client.send(action.request, auth=self._auth)
+        except HTTPX_EXCEPTIONS as exc:
+            raise translate_httpx_error(exc, action.request, self.core.redactor) from exc
         finally:
             with self._idle:
                 self._in_flight -= 1
-                self._idle.notify_all()
+                if self._in_flight == 0:  # only disconnect() waits, and only for zero
+                    self._idle.notify_all()
 
     def get(
         self,
@@ -309,6 +318,57 @@ class Connector(_Base):
         for page in self.paginate(path, params=params):
             yield from page
 
+    def paginate_concurrently(
+        self, path: str, *, params: QueryParams | None = None, concurrency: int | None = None
+    ) -> Iterator[list[JSONValue]]:
+        """Yield each page's records in order, fetching up to ``concurrency`` pages at once when the total is known.
+
+        For the offset and page kinds with ``total_path`` set, the first page is fetched alone;
+        the total it reports says which pages remain, and those are fetched in batches of
+        ``concurrency`` (default ``max_concurrency``) on worker threads. Every page goes through
+        `request`, so the rate limiter, retries and circuit breaker apply to each, and the bucket
+        spaces them out. At most one batch of pages is held at a time. Otherwise (another kind, no
+        total in the body) it pages one by one, as `paginate` does.
+
+        The pages are planned from the first page's total: records added during the walk may be
+        missed, and a short page in the middle does not end it. Concurrency hides the API's
+        latency; when decoding pages already keeps this process busy (an API on the same machine),
+        it gains nothing, and the async shell can then be slower than `paginate`.
+
+        Raises:
+            ValidationError: ``concurrency`` is below 1 (before anything is sent).
+            ConnectorError: The error of the first page (in page order) that failed.
+        """
+        if concurrency is not None and concurrency < 1:
+            raise ValidationError(f"concurrency must be at least 1, got {concurrency}")
+        pager = self._paginator(path, params)
+        first = pager.first()
+        response = self.get(first.path, params=first.params or None)
+        records = pager.records(response)
+        plan = pager.remaining(response, records)
+        if records:
+            yield records
+        if plan is None:  # no total: one page after another
+            request = pager.next(response, records)
+            while request is not None:
+                response = self.get(request.path, params=request.params or None)
+                records = pager.records(response)
+                request = pager.next(response, records)
+                if records:
+                    yield records
+            return
+        size = concurrency or self.settings.max_concurrency
+        with ThreadPoolExecutor(max_workers=size, thread_name_prefix="paginate") as pool:
+            for start in range(0, len(plan), size):
+                batch = [pool.submit(self._page_records, pager, planned) for planned in plan[start : start + size]]
+                for future in batch:
+                    records = future.result()  # raises that page's error, in page order
+                    if records:
+                        yield records
+
+    def _page_records(self, pager: Paginator, request: PageRequest) -> list[JSONValue]:
+        return pager.records(self.get(request.path, params=request.params or None))
+
 
 class AsyncConnector(_Base):
     """An asyncio (or trio) connector. Connects on first use; use ``async with`` to close it for you.
@@ -334,7 +394,9 @@ class AsyncConnector(_Base):
         self._client: httpx.AsyncClient | None = None
         self._in_flight = 0
         self._idle: anyio.Event | None = None
-        self._slots = anyio.Semaphore(self.settings.max_concurrency)
+        # fast_acquire: a free slot is taken without a trip through the event loop; the send
+        # that follows yields anyway, so other tasks still run (anyio >= 4.5).
+        self._slots = anyio.Semaphore(self.settings.max_concurrency, fast_acquire=True)
 
     @property
     def is_connected(self) -> bool:
@@ -400,8 +462,11 @@ class AsyncConnector(_Base):
         if client is None:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
         request = self._build(client, method, path, params, json, headers, timeout)
+        flow = self.core.call(request, cost=cost, idempotent=idempotent)
+        if not tracing_enabled():
+            return await self._drive(flow, client)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
-            return await self._drive(self.core.call(request, cost=cost, idempotent=idempotent), client)
+            return await self._drive(flow, client)
 
     async def _drive(self, flow: CallFlow, client: httpx.AsyncClient) -> Response:
         try:
@@ -435,8 +500,9 @@ class AsyncConnector(_Base):
         self._in_flight += 1
         try:
             async with self._slots:
-                with map_httpx_errors(action.request, self.core.redactor):
-                    return await client.send(action.request, auth=self._auth)
+                return await client.send(action.request, auth=self._auth)
+        except HTTPX_EXCEPTIONS as exc:
+            raise translate_httpx_error(exc, action.request, self.core.redactor) from exc
         finally:
             self._in_flight -= 1
             if self._in_flight == 0 and self._idle is not None:
@@ -523,3 +589,71 @@ class AsyncConnector(_Base):
         async for page in self.paginate(path, params=params):
             for record in page:
                 yield record
+
+    async def paginate_concurrently(
+        self, path: str, *, params: QueryParams | None = None, concurrency: int | None = None
+    ) -> AsyncIterator[list[JSONValue]]:
+        """Yield each page's records in order, fetching up to ``concurrency`` pages at once when the total is known.
+
+        For the offset and page kinds with ``total_path`` set, the first page is fetched alone;
+        the total it reports says which pages remain, and those are fetched in batches of
+        ``concurrency`` (default ``max_concurrency``) as tasks of one task group. Every page goes
+        through `request`, so the rate limiter, retries and circuit breaker apply to each, and the
+        bucket spaces them out. At most one batch of pages is held at a time, and nothing is
+        yielded while a batch's tasks run. Otherwise (another kind, no total in the body) it pages
+        one by one, as `paginate` does.
+
+        The pages are planned from the first page's total: records added during the walk may be
+        missed, and a short page in the middle does not end it. Concurrency hides the API's
+        latency; when decoding pages already keeps this process busy (an API on the same machine),
+        it gains nothing, and the async shell can then be slower than `paginate`.
+
+        Raises:
+            ValidationError: ``concurrency`` is below 1 (before anything is sent).
+            ConnectorError: The error of the first page (in page order) that failed; the other
+                pages of its batch are cancelled.
+        """
+        if concurrency is not None and concurrency < 1:
+            raise ValidationError(f"concurrency must be at least 1, got {concurrency}")
+        pager = self._paginator(path, params)
+        first = pager.first()
+        response = await self.get(first.path, params=first.params or None)
+        records = pager.records(response)
+        plan = pager.remaining(response, records)
+        if records:
+            yield records
+        if plan is None:  # no total: one page after another
+            request = pager.next(response, records)
+            while request is not None:
+                response = await self.get(request.path, params=request.params or None)
+                records = pager.records(response)
+                request = pager.next(response, records)
+                if records:
+                    yield records
+            return
+        size = concurrency or self.settings.max_concurrency
+        for start in range(0, len(plan), size):
+            for records in await self._fetch_batch(pager, plan[start : start + size]):
+                if records:
+                    yield records
+
+    async def _fetch_batch(self, pager: Paginator, batch: list[PageRequest]) -> list[list[JSONValue]]:
+        """Fetch ``batch`` concurrently; return each page's records in order or raise the first failure."""
+        pages: list[list[JSONValue]] = [[] for _ in batch]
+        failures: dict[int, Exception] = {}
+
+        async def fetch(index: int, request: PageRequest) -> None:
+            try:
+                pages[index] = pager.records(await self.get(request.path, params=request.params or None))
+            except Exception as error:  # re-raised below, outside the task group, in page order
+                failures[index] = error
+                group.cancel_scope.cancel()
+
+        # The group is entered and left between two yields of the generator, never across one,
+        # so closing the generator early cannot leave a task group open.
+        async with anyio.create_task_group() as group:
+            for index, request in enumerate(batch):
+                group.start_soon(fetch, index, request)
+        if failures:
+            raise failures[min(failures)]
+        return pages

@@ -8,6 +8,7 @@ limiting, hooks, logging and metrics therefore behave identically in both (CF-LI
 
 from __future__ import annotations
 
+import logging
 import random
 import uuid
 from collections.abc import Callable, Generator
@@ -80,6 +81,7 @@ class ConnectorCore:
         self.clock = clock
         self.hooks = hooks
         self.inspectors: list[ResponseInspector] = []
+        self._request_id_headers = tuple(name.lower() for name in settings.request_id_headers)
         self.redactor = Redactor(settings.secret_values(), names=[settings.auth_param_name])
         redact_library_logs(settings.secret_values())
         self.retry = RetryPolicy(
@@ -234,7 +236,10 @@ class ConnectorCore:
         return httpx.Response(response.status_code, headers=response.headers, content=response.content, request=request)
 
     def _server_request_id(self, response: httpx.Response) -> str | None:
-        for name in self.settings.request_id_headers:
+        present = response.headers.keys()  # lower-case names, read in one pass
+        for name in self._request_id_headers:
+            if name not in present:
+                continue
             value = response.headers.get(name)
             if value and value != response.request.headers.get(self.settings.correlation_header):
                 return str(value)
@@ -273,6 +278,8 @@ class ConnectorCore:
         tags = {"method": request.method, "status": str(status)}
         self.hooks.metrics.increment("requests", tags=tags)
         self.hooks.metrics.observe("request_duration", duration, tags=tags)
+        if not logger.isEnabledFor(logging.DEBUG):  # skip building the record's fields
+            return
         logger.debug(
             "%s %s -> %s",
             request.method,

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterator
 from types import ModuleType
 
-__all__ = ["logger", "span"]
+__all__ = ["logger", "span", "tracing_enabled"]
 
 logger = logging.getLogger(__name__.rpartition(".")[0])
 # A library adds only a NullHandler, so that nothing is printed until the application configures logging.
@@ -30,6 +30,11 @@ def span(name: str, attributes: dict[str, str]) -> Iterator[None]:
         return
     with trace.get_tracer(logger.name).start_as_current_span(name, attributes=attributes):
         yield
+
+
+def tracing_enabled() -> bool:
+    """Whether `span` records anything: OpenTelemetry is installed. Callers skip building spans otherwise."""
+    return _opentelemetry_trace() is not None
 
 
 @functools.cache

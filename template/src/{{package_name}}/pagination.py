@@ -10,6 +10,7 @@ Next URLs on another origin than the base URL are refused, so credentials never 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import httpx
@@ -184,6 +185,40 @@ class Paginator:
         if not url:
             return self._stop("no next link")
         return self._once(url, PageRequest(self._same_origin(url, response.url)))
+
+    def remaining(self, response: Response, records: list[JSONValue]) -> list[PageRequest] | None:
+        """Return the requests for every page after the first, planned from the total it reports.
+
+        Only for the offset and page kinds with ``total_path`` and ``page_size_param`` set: the
+        total and the page size then say where each page starts. Returns None when the walk cannot
+        be planned (another kind, or no whole-number total at ``total_path``), and the caller pages
+        one by one with `next`. A short first page means there is nothing more. ``max_pages``
+        counts the first page. Call it with the first page's response, instead of `next`.
+        """
+        settings = self.settings
+        if self.kind not in ("offset", "page") or not settings.total_path or not settings.page_size_param:
+            return None
+        total = dig(response.data, settings.total_path)
+        if isinstance(total, str) and total.isdigit():
+            total = int(total)
+        if isinstance(total, bool) or not isinstance(total, int):
+            return None
+        self.pages = 1
+        size = int(str(self.params.get(settings.page_size_param) or settings.page_size))
+        if len(records) < size:
+            self.stop_reason = "short page"
+            return []
+        if self.kind == "offset":
+            starts = range(self._position + size, total, size)
+        else:  # pages are numbered from `first`'s page; page n holds records (n - 1) * size onwards
+            starts = range(self._position + 1, math.ceil(total / size) + 1)
+        planned = [
+            PageRequest(self.path, {**self.params, settings.page_param: start})
+            for start in starts[: settings.max_pages - 1]
+        ]
+        self.pages += len(planned)
+        self.stop_reason = "max_pages reached" if len(starts) > len(planned) else "total reached"
+        return planned
 
     def _once(self, key: str, request: PageRequest) -> PageRequest | None:
         if key in self._seen:

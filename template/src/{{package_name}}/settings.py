@@ -87,6 +87,9 @@ class ConnectorSettings(BaseSettings):
     page_param: str = "page"
     next_path: str = "next"
     max_pages: int = 10_000
+    # Dotted path to the total number of records in a page body (e.g. "total", "meta.total_count"),
+    # for the offset and page kinds: `paginate_concurrently` plans every page from it. "": unknown.
+    total_path: str = ""
 
     # Validators rather than Field constraints: config.py redefines fields with this API's
     # defaults, and a redefined field keeps inherited validators but not its parent's constraints.

@@ -51,22 +51,25 @@ def _number(value: str | None) -> float | None:
 def parse_rate_limit_headers(headers: Mapping[str, str], wall: float) -> RateLimitStatus | None:
     """Read ``X-RateLimit-Limit/Remaining/Reset`` or IETF ``RateLimit-Limit/Remaining/Reset``.
 
-    ``headers`` must look names up case-insensitively (as `httpx.Headers` does). A reset above
-    1e9 is taken as Unix time and measured against ``wall``; smaller values are seconds from now.
-    Also reads the structured IETF field, ``RateLimit: limit=100, remaining=5, reset=30`` or
-    ``RateLimit: "default";r=5;t=30``.
+    Header names are matched case-insensitively. A reset above 1e9 is taken as Unix time and
+    measured against ``wall``; smaller values are seconds from now. Also reads the structured IETF
+    field, ``RateLimit: limit=100, remaining=5, reset=30`` or ``RateLimit: "default";r=5;t=30``.
     """
-    limit = _number(headers.get("x-ratelimit-limit") or headers.get("ratelimit-limit"))
-    remaining = _number(headers.get("x-ratelimit-remaining") or headers.get("ratelimit-remaining"))
-    reset = _number(headers.get("x-ratelimit-reset") or headers.get("ratelimit-reset"))
-    combined = headers.get("ratelimit")
+    # One pass over the headers: this runs on every response, and most carry no such field.
+    fields = {name.lower(): value for name, value in headers.items() if "ratelimit" in name.lower()}
+    if not fields:
+        return None
+    limit = _number(fields.get("x-ratelimit-limit") or fields.get("ratelimit-limit"))
+    remaining = _number(fields.get("x-ratelimit-remaining") or fields.get("ratelimit-remaining"))
+    reset = _number(fields.get("x-ratelimit-reset") or fields.get("ratelimit-reset"))
+    combined = fields.get("ratelimit")
     if combined and remaining is None:
         # Older drafts: "limit=100, remaining=5, reset=30"; newer: '"default";r=5;t=30'.
         parts = (part.strip().partition("=") for part in combined.replace(";", ",").split(","))
-        fields = {key.strip(): value.strip() for key, _, value in parts}
-        limit = _number(fields.get("limit"))
-        remaining = _number(fields.get("remaining") or fields.get("r"))
-        reset = _number(fields.get("reset") or fields.get("t"))
+        items = {key.strip(): value.strip() for key, _, value in parts}
+        limit = _number(items.get("limit"))
+        remaining = _number(items.get("remaining") or items.get("r"))
+        reset = _number(items.get("reset") or items.get("t"))
     if limit is None and remaining is None and reset is None:
         return None
     if reset is not None and reset > _EPOCH_THRESHOLD:
