@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import extraction, memory, overhead, quota, render
+from . import corpus, extraction, memory, overhead, quota, render
 from .project import ROOT, render_connector
 from .report import Environment, markdown, plot, table
 from .results import Section, Stopwatch
@@ -20,7 +20,7 @@ from .server import LocalServer
 
 __all__ = ["FULL", "QUICK", "Sizes", "main", "run"]
 
-SECTIONS = ("render", "overhead", "quota", "extraction", "memory")
+SECTIONS = ("render", "corpus", "overhead", "quota", "extraction", "memory")
 #: Added to every answer in the second extraction run, as a remote API's network would.
 LATENCY = 0.005
 
@@ -36,6 +36,8 @@ class Sizes:
     extraction_records: int
     latency_records: int
     memory_records: int
+    corpus_rounds: int
+    corpus_files: int | None  # the smallest N files; None: all
 
 
 FULL = Sizes(
@@ -46,6 +48,8 @@ FULL = Sizes(
     extraction_records=100_000,
     latency_records=20_000,
     memory_records=1_000_000,
+    corpus_rounds=2,  # fourteen files: two rounds keep the whole run under ten minutes
+    corpus_files=None,
 )
 QUICK = Sizes(
     rounds=1,
@@ -55,6 +59,8 @@ QUICK = Sizes(
     extraction_records=300,
     latency_records=300,
     memory_records=2_000,
+    corpus_rounds=1,
+    corpus_files=1,
 )
 
 
@@ -70,7 +76,10 @@ def run(sizes: Sizes, *, only: tuple[str, ...] = SECTIONS, presets: list[str] | 
     if "render" in only:
         watch = Stopwatch()
         timed(render.run(rounds=sizes.rounds, preset_list=presets), watch)
-    http = [name for name in only if name != "render"]
+    if "corpus" in only:
+        watch = Stopwatch()
+        timed(corpus.run(rounds=sizes.corpus_rounds, limit=sizes.corpus_files), watch)
+    http = [name for name in only if name not in ("render", "corpus")]
     if not http:
         return sections
     with tempfile.TemporaryDirectory(prefix="cf-bench-") as work, LocalServer() as server:

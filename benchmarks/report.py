@@ -140,14 +140,16 @@ def plot(sections: list[Section], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     by_key = {section.key: section for section in sections}
-    panels = [key for key in ("render", "overhead", "quota", "extraction", "memory") if key in by_key]
+    panels = [key for key in ("render", "corpus", "overhead", "quota", "extraction", "memory") if key in by_key]
     figure, axes = plt.subplots(len(panels), 1, figsize=(10, 3.2 * len(panels)), squeeze=False)
     for axis, key in zip(axes[:, 0], panels, strict=True):
         section = by_key[key]
         rows = [row for row in section.rows if row.runs and _plotted(key, row)]
         names = [_short(key, row.name) for row in rows]
         values = [row.value for row in rows]
-        colours = ["#1f77b4" if "connector" in row.name or key in ("render", "memory") else "#999999" for row in rows]
+        colours = [
+            "#1f77b4" if "connector" in row.name or key in ("render", "corpus", "memory") else "#999999" for row in rows
+        ]
         axis.barh(names, values, color=colours)
         for index, row in enumerate(rows):
             for value in row.runs:  # each round as a dot, so the spread is visible
@@ -179,8 +181,10 @@ def _short(key: str, name: str) -> str:
 
 
 def _targets(key: str) -> list[float]:
-    from . import memory, quota, render
+    from . import corpus, memory, quota, render
 
+    if key == "corpus":
+        return [corpus.GOAL]
     if key == "render":
         return [render.COPY_GOAL, render.UPDATE_GOAL]
     if key == "quota":

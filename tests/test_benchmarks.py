@@ -22,6 +22,8 @@ TINY = bench.Sizes(
     extraction_records=250,
     latency_records=250,
     memory_records=1_500,
+    corpus_rounds=1,
+    corpus_files=1,  # the smallest real-world description
 )
 
 
