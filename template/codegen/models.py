@@ -56,6 +56,8 @@ def render_models(generated: Generated, *, title: str) -> str:
         )
         code = output.read_text(encoding="utf-8")
     for warning in caught:
+        if issubclass(warning.category, DeprecationWarning):
+            continue  # about the generator's own code, not the description
         message = "models: " + " ".join(str(warning.message).split())
         if message not in generated.warnings:
             generated.warnings.append(message)
