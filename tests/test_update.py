@@ -298,7 +298,7 @@ class RenamedFile:
 
     def edit_project(self, project: Project) -> None:
         module = f"{PACKAGE}/observability.py"
-        project.replace(module, '__all__ = ["logger", "span"]', '__all__ = ["log_to_stderr", "logger", "span"]')
+        project.replace(module, '__all__ = ["logger", ', '__all__ = ["log_to_stderr", "logger", ')
         project.write(module, project.read(module) + self.user_function)
 
     def change_template(self, template: TemplateRepo) -> None:
@@ -319,7 +319,7 @@ class RenamedFile:
         assert not (project.path / PACKAGE / "observability.py").exists()
         module = project.read(f"{PACKAGE}/telemetry.py")
         assert module.startswith(self.template_line)
-        assert '__all__ = ["log_to_stderr", "logger", "span"]' in module
+        assert '__all__ = ["log_to_stderr", "logger", ' in module
         assert module.endswith(self.user_function)
 
 
