@@ -9,6 +9,7 @@ gives the defaults of later questions: ``base_url`` from its servers, ``auth`` f
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import sys
@@ -57,10 +58,16 @@ def _operation() -> str:
     return str(operation.get("update"))
 
 
+def _package_name() -> str:
+    """The name the template's ``codegen`` is imported under: one per folder, because Copier renders
+    each run from a fresh clone, and a process that renders twice must not import from the first."""
+    return "connector_factory_codegen_" + hashlib.sha256(str(_CODEGEN).encode()).hexdigest()[:16]
+
+
 @cache
 def _codegen() -> ModuleType:
     """Import the template's ``codegen`` package under a name of its own."""
-    name = "connector_factory_codegen"
+    name = _package_name()
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(
@@ -79,8 +86,7 @@ def _codegen() -> ModuleType:
 
 
 def _submodule(name: str) -> ModuleType:
-    _codegen()
-    return importlib.import_module(f"connector_factory_codegen.{name}")
+    return importlib.import_module(f"{_codegen().__name__}.{name}")
 
 
 def resolve_source(path: str) -> Path | None:

@@ -262,3 +262,30 @@ def test_domains_default_to_the_descriptions_collection_tags(tmp_path: Path) -> 
         'path = "crm/v3/objects/contacts"'
         in (project / "src" / "crm_connector" / "domains" / "contacts.py").read_text()
     )
+
+
+def test_one_process_renders_from_two_clones_of_the_template(tmp_path: Path) -> None:
+    """Copier clones the template for each render; a second render must import its own generator.
+
+    In a fresh interpreter: first a samples connector (which never imports the GraphQL generator),
+    then a GraphQL one, whose generator must come from its own clone, not the first (deleted) one.
+    """
+    samples = _write_samples(tmp_path / "samples")
+    graphql = tmp_path / "graphql"
+    (graphql / "operations").mkdir(parents=True)
+    (graphql / "schema.graphql").write_text("type Query { hello(name: String): String }\n")
+    (graphql / "operations" / "hello.graphql").write_text("query Hello($name: String) { hello(name: $name) }\n")
+    script = f"""
+import copier
+for name, data in (
+    ("one", {{"api_source": "json_samples", "api_source_path": {str(samples)!r}}}),
+    ("two", {{"transport": "graphql", "api_source": "graphql", "api_source_path": {str(graphql)!r}}}),
+):
+    copier.run_copy({str(ROOT)!r}, {str(tmp_path)!r} + "/" + name, data={{"connector_name": name, **data}},
+                    defaults=True, unsafe=True, vcs_ref="HEAD", quiet=True)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=child_env(), check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "two" / "src" / "two_connector" / "operations.py").exists()

@@ -1,4 +1,9 @@
-"""Agent guidance in rendered projects: valid subagent files, and every named check command runs."""
+"""Agent guidance in rendered projects: valid subagent files, and every named check command runs.
+
+The check commands are the project's whole suite (pytest, the conformance report, ruff, mypy and,
+for a generated connector, `python -m codegen --check`), so this module is also where the
+archetype presets and one generated reference connector are checked end to end as rendered.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,22 @@ import yaml
 
 from tests.helpers import child_env, render
 
-PRESETS = ["rest", "graphql", "domain"]
+ARCHETYPES = ["rest", "graphql", "domain"]
+PRESETS = [*ARCHETYPES, "frankfurter"]  # frankfurter: methods generated from an API description
 
 
 @pytest.fixture(scope="module", params=PRESETS)
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     preset = str(request.param)
-    return render(tmp_path_factory.mktemp(preset) / "p", connector_name="Acme", preset=preset)
+    names = {"connector_name": "Acme"} if preset in ARCHETYPES else {}  # a reference preset names itself
+    return render(tmp_path_factory.mktemp(preset) / "p", preset=preset, **names)
+
+
+def test_the_answers_record_the_preset(project: Path) -> None:
+    """`--data preset=<name>` is saved, so `copier update` renders the same preset again."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["preset"] in PRESETS
+    assert (project / "src" / f"{answers['package_name']}" / "connector.py").exists()
 
 
 def _frontmatter(path: Path) -> dict[str, object]:
@@ -57,6 +71,8 @@ def test_every_command_the_guidance_names_passes(project: Path) -> None:
     """The check commands listed in AGENTS.md run and pass in a freshly rendered project."""
     commands = _commands(project)
     assert {"pytest", "ruff check .", "ruff format --check .", "mypy --strict src"} <= set(commands)
+    if (project / "api").is_dir():
+        assert "python -m codegen --check" in commands
     bin_dir = str(Path(sys.executable).parent)
     env = child_env(PYTHONPATH=str(project / "src"), PATH=bin_dir + os.pathsep + os.environ["PATH"])
     for command in commands:

@@ -78,12 +78,3 @@ def test_questions_that_do_not_apply_are_not_recorded(tmp_path: Path) -> None:
     answers = (render(tmp_path / "p") / ".copier-answers.yml").read_text()
     for question in ("auth_param_name", "token_url", "page_param", "next_path", "records_path"):
         assert f"{question}:" not in answers
-
-
-@pytest.mark.parametrize("preset", ["graphql", "domain"])
-def test_each_archetype_preset_renders_a_checked_project(tmp_path: Path, preset: str) -> None:
-    """`--data preset=<name>` renders a project whose own checks pass, with the preset's answers."""
-    project = render(tmp_path / preset, connector_name="Acme", preset=preset)
-    answers = (project / ".copier-answers.yml").read_text()
-    assert f"preset: {preset}" in answers
-    _assert_checks_pass(project)
