@@ -131,11 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         for relative in stale:
             print(f"codegen: {relative} is not what {files[relative][1]} generates; run python -m codegen")
         return 1 if stale else 0
-    conflicts = 0
     for relative, (body, source) in files.items():
         outcome = project.write(relative, body, source, force=args.force)
         if outcome == "conflict":
-            conflicts += 1
             print(
                 f"codegen: CONFLICT {relative} was edited by hand: both versions are in the file between "
                 "conflict markers; keep one (or move your change to extensions.py) and delete the markers",
