@@ -9,6 +9,7 @@ method against a graphql-core server executing the project's own schema.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -209,7 +210,7 @@ BAD_DESCRIPTIONS = {
     "schema-syntax": (
         "type Query { hello: String\n",
         {"a.graphql": GOOD_OPERATION},
-        "schema.graphql:1:27: Syntax Error",
+        "schema.graphql:<line>:<column>: Syntax Error",
     ),
     "schema-does-not-build": (
         "type Query { hello: Missing }\n",
@@ -228,7 +229,11 @@ BAD_DESCRIPTIONS = {
         {"a.graphql": GOOD_OPERATION, "b.graphql": GOOD_OPERATION},
         "b.graphql:1: operation 'Hello' is also defined in operations/a.graphql",
     ),
-    "operation-syntax": (GOOD_SCHEMA, {"a.graphql": "query Hello { hello\n"}, "a.graphql:1:20: Syntax Error"),
+    "operation-syntax": (
+        GOOD_SCHEMA,
+        {"a.graphql": "query Hello { hello\n"},
+        "a.graphql:<line>:<column>: Syntax Error",
+    ),
     "subscription": (
         GOOD_SCHEMA + "type Subscription { ticks: Int }\n",
         {"a.graphql": "subscription Ticks { ticks }\n"},
@@ -249,7 +254,9 @@ def test_a_bad_graphql_description_stops_the_copy_and_writes_nothing(tmp_path: P
     code, stderr = _copy(tmp_path, source, destination)
     assert code != 0
     assert str(source) in stderr, stderr
-    assert expected in stderr, stderr
+    # graphql-core 3.2 and 3.3 stop at different places in a truncated document: any line:column.
+    pattern = re.escape(expected).replace("<line>", r"\d+").replace("<column>", r"\d+")
+    assert re.search(pattern, stderr), stderr
     assert "Traceback" not in stderr
     assert not destination.exists()
 
@@ -311,3 +318,23 @@ def test_regeneration_is_idempotent_and_follows_api(small_project: Path) -> None
     assert _run(small_project, "-m", "codegen").returncode == 0
     assert "def again(self, *, text: str) -> OperationResult[models.Again]:" in generated[0].read_text()
     assert _run(small_project, "-m", "codegen", "--check").returncode == 0
+
+
+def test_a_schema_breaking_a_type_system_rule_is_reported_and_still_generated(tmp_path: Path) -> None:
+    """A type-system rule the schema breaks (here: a type missing its interface's field) is a warning.
+
+    Real schemas break such rules (graphql-core 3.3 adds one that Braintree's schema breaks), and
+    the types a client reads are unaffected; syntax errors and unknown types are still refused.
+    """
+    schema = "interface Node { id: ID! }\ntype Thing implements Node { name: String }\ntype Query { thing: Thing }\n"
+    source = write_description(
+        tmp_path / "description", schema, {"thing.graphql": "query GetThing { thing { name } }\n"}
+    )
+    destination = tmp_path / "out"
+    code, stderr = _copy(tmp_path, source, destination)
+    assert code == 0, stderr
+    assert "schema.graphql: breaks 1 type-system rule(s), used anyway: Interface field Node.id" in stderr
+    assert (
+        "def get_thing(self) -> OperationResult[models.GetThing]:"
+        in (destination / "src" / "bad_connector" / "operations.py").read_text()
+    )

@@ -69,6 +69,7 @@ from graphql import (
     separate_operations,
     type_from_ast,
     validate,
+    validate_schema,
 )
 from graphql.pyutils import Undefined
 
@@ -118,6 +119,7 @@ class GraphQLSource:
     document: DocumentNode
     files: dict[str, str]  # operation name -> the file that defines it, relative to the folder
     scalars: dict[str, str]
+    warnings: tuple[str, ...] = ()  # type-system rules the schema breaks (it is used anyway)
 
 
 def _located(error: GraphQLError, fallback: Path) -> str:
@@ -141,16 +143,31 @@ def _read(path: Path) -> str:
         raise SpecError(f"{path}: cannot be read as UTF-8 text ({error})") from error
 
 
-def _load_schema(path: Path) -> GraphQLSchema:
+def _load_schema(path: Path) -> tuple[GraphQLSchema, tuple[str, ...]]:
+    """Build the schema; return it with the type-system rules it breaks, as warnings.
+
+    A schema that does not build (bad syntax, an unknown type) is refused. Type-system rules are
+    another matter: newer graphql-core releases add some (3.3 refuses a deprecated field that
+    implements a non-deprecated interface field), and real schemas break them without harm to the
+    types a client reads. They are reported, and the schema is used anyway (``assume_valid``),
+    still checking every operation against it.
+    """
     if not path.is_file():
         raise SpecError(f"{path}: no such file (a GraphQL description is a folder with schema.graphql in it)")
     try:
         document = parse(Source(_read(path), str(path)))
-        return build_ast_schema(document)
+        schema = build_ast_schema(document)
+        broken = validate_schema(schema)
+        if broken:
+            schema = build_ast_schema(document, assume_valid=True)
     except GraphQLError as error:
         raise SpecError(f"{_located(error, path)} (the schema does not build)") from error
     except (TypeError, ValueError) as error:  # build_ast_schema reports some problems this way
         raise SpecError(f"{path}: the schema does not build: {error}") from error
+    shown = "; ".join(problem.message for problem in broken[:3]) + (
+        f"; and {len(broken) - 3} more" if len(broken) > 3 else ""
+    )
+    return schema, (f"{path.name}: breaks {len(broken)} type-system rule(s), used anyway: {shown}",) if broken else ()
 
 
 def _load_scalars(path: Path, schema: GraphQLSchema) -> dict[str, str]:
@@ -175,7 +192,7 @@ def load_graphql(folder: Path) -> GraphQLSource:
     """Read and check a GraphQL description folder; raise `SpecError` naming the file and the problem."""
     if not folder.is_dir():
         raise SpecError(f"{folder}: no such folder (give a folder holding schema.graphql and operations/*.graphql)")
-    schema = _load_schema(folder / "schema.graphql")
+    schema, schema_warnings = _load_schema(folder / "schema.graphql")
     files = sorted((folder / "operations").glob("*.graphql"))
     if not files:
         raise SpecError(f"{folder / 'operations'}: no *.graphql files; write one or more named operations there")
@@ -216,7 +233,7 @@ def load_graphql(folder: Path) -> GraphQLSource:
         more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
         raise SpecError(f"an operation does not validate against {folder / 'schema.graphql'}: {listed}{more}")
     scalars = _load_scalars(folder / "scalars.json", schema)
-    return GraphQLSource(folder, schema, combined, defined_in, scalars)
+    return GraphQLSource(folder, schema, combined, defined_in, scalars, schema_warnings)
 
 
 def _line(node: OperationDefinitionNode | FragmentDefinitionNode | object) -> int:
@@ -328,7 +345,7 @@ class _Planner:
         self.enum_names: dict[str, str] = {}  # enum type name -> alias
         self.uses_json = False
         self.documents: dict[str, str] = {}
-        self.warnings: list[str] = []
+        self.warnings: list[str] = list(source.warnings)
         self.paths: dict[tuple[str, ...], tuple[str, bool]] = {}  # key path -> (element type, under a list)
 
     # -- types -----------------------------------------------------------------------------------
