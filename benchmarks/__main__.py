@@ -44,11 +44,11 @@ FULL = Sizes(
     rounds=3,
     overhead_requests=10_000,
     quota_rate=100,
-    quota_seconds=5,
+    quota_seconds=4,
     extraction_records=100_000,
-    latency_records=20_000,
+    latency_records=10_000,
     memory_records=1_000_000,
-    corpus_rounds=2,  # fourteen files: two rounds keep the whole run under ten minutes
+    corpus_rounds=1,  # fourteen files, generation included: one round keeps the whole run under ten minutes
     corpus_files=None,
 )
 QUICK = Sizes(

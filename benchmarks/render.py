@@ -115,17 +115,19 @@ def run(*, rounds: int, preset_list: list[str] | None = None) -> Section:
             row.runs.append(_in_temporary_directory(lambda work, name=name: _time_copy(work, name)))  # type: ignore[misc]
         section.row("update, preset rest", "s").runs.append(_in_temporary_directory(_time_update))
     slowest = max((row for row in section.rows if row.name.startswith("copy")), key=lambda row: row.value)
+    fastest = min((row for row in section.rows if row.name.startswith("copy")), key=lambda row: row.value)
     section.goals.append(
         Goal(
             "copier copy (slowest preset)",
             f"≤ {COPY_GOAL:.0f} s",
             f"{slowest.value:.2f} s ({slowest.name.removeprefix('copy, ')})",
             slowest.value <= COPY_GOAL,
-            f"by {slowest.value - COPY_GOAL:.2f} s because Copier clones the template and renders every file "
-            f"in this process; the load average was {_load()} at the end of the run",
+            f"by {slowest.value - COPY_GOAL:.2f} s because the reference presets generate models and typed "
+            f"methods from their API description during the copy (datamodel-code-generator, then black and "
+            f"isort); the fastest preset, {fastest.name.removeprefix('copy, preset ')}, takes "
+            f"{fastest.value:.2f} s. The load average was {_load()} at the end of the run",
         )
     )
-    fastest = min((row for row in section.rows if row.name.startswith("copy")), key=lambda row: row.value)
     update = section.row("update, preset rest", "s")
     section.goals.append(
         Goal(
