@@ -132,12 +132,26 @@ def api_source_error(path: str, kind: str) -> str:
             f"`{sys.executable} -m pip install {generator}`, or `pipx inject copier {generator}` if Copier "
             "was installed with pipx; then run copier again."
         )
+    if found.is_file():  # Copier asks more than once; a file's stamp tells whether it changed since
+        stat = found.stat()
+        return _checked(found, kind, (stat.st_mtime_ns, stat.st_size))
+    return _check(found, kind)
+
+
+def _check(found: Path, kind: str) -> str:
+    """Return the generator's complaint about ``found`` as a ``kind`` description, or ``""``."""
     spec = _submodule("spec")
     try:
         _submodule("check").check_source(found, kind)
     except spec.SpecError as error:
         return f"api_source_path: {error}"
     return ""
+
+
+@cache
+def _checked(found: Path, kind: str, stamp: tuple[int, int]) -> str:
+    """`_check`, once per version of a file (``stamp`` keys the cache)."""
+    return _check(found, kind)
 
 
 def _stop_if_bad(field: str, conf: Mapping[str, Any], default: str, check: Callable[[str], str]) -> bool:

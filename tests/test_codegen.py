@@ -200,6 +200,19 @@ def test_a_missing_generator_is_named_with_the_command_that_installs_it(
     assert "pipx inject copier" in problem
 
 
+def test_a_description_fixed_after_a_refusal_is_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check is remembered per version of the file, so the same process sees the fix."""
+    from hooks import api_source
+
+    monkeypatch.setattr(api_source, "_operation", lambda: "copy")
+    description = tmp_path / "openapi.yaml"
+    description.write_text("openapi: 3.0.0\npaths: [\n")
+    assert "malformed YAML" in api_source.api_source_error(str(description), "openapi")
+    assert "malformed YAML" in api_source.api_source_error(str(description), "openapi")
+    description.write_text("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    assert api_source.api_source_error(str(description), "openapi") == ""
+
+
 def test_copier_still_has_the_operation_the_questions_rely_on() -> None:
     """api_source_path is checked on copy only; Copier's private operation variable must still exist."""
     from copier._main import _operation as operation  # the name hooks/api_source.py reads
