@@ -65,7 +65,7 @@ def run(*, rounds: int, limit: int | None = None) -> Section:
         "Render time per real-world API description",
         setup=(
             f"`copier.run_copy` with `api_source` set to each file of ../shared/realworld ({len(files)} files, "
-            f"smallest first), generation included; {rounds} rounds, in-process."
+            f"smallest first), generation included; {rounds} round{'s' if rounds != 1 else ''}, in-process."
         ),
     )
     if not files:
