@@ -1,17 +1,39 @@
-"""Formats generated Python identically wherever it is generated: isort, then black, at 120 columns.
+"""Writes generated Python: the Jinja environment of ``templates/``, then isort and black at 120 columns.
 
-Both come with datamodel-code-generator, so Copier's Python and the project's own environment
-format generated modules the same way, and regenerating unchanged input gives the same bytes.
+isort and black come with datamodel-code-generator, so Copier's Python and the project's own
+environment format generated modules the same way, and regenerating unchanged input gives the same
+bytes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import black
 import isort
+import jinja2
 
-__all__ = ["format_python"]
+from .names import python_literal
+
+__all__ = ["format_python", "template_environment"]
 
 _BLACK = black.Mode(line_length=120, target_versions={black.TargetVersion.PY310})
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def template_environment(**filters: Callable[[str], str]) -> jinja2.Environment:
+    """Return the environment of the generator's templates, with ``literal`` and ``filters`` as filters."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - the output is Python source, not HTML
+    )
+    environment.filters.update(literal=python_literal, **filters)
+    return environment
 
 
 def format_python(source: str) -> str:

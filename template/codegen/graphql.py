@@ -73,7 +73,7 @@ from graphql import (
 )
 from graphql.pyutils import Undefined
 
-from .names import camel, snake, unique
+from .names import camel, python_literal, snake, unique
 from .openapi import RESERVED_METHODS
 from .spec import SpecError
 
@@ -258,7 +258,7 @@ class ModelField:
         """The field's line in the class body."""
         options = [] if self.required else ["default=None"]
         if self.name != self.wire:
-            options.append(f"alias={json.dumps(self.wire)}")
+            options.append(f"alias={python_literal(self.wire)}")
         if not options:
             return f"{self.name}: {self.annotation}"
         if options == ["default=None"]:
@@ -364,7 +364,7 @@ class _Planner:
         alias = self.enum_names.get(named.name)
         if alias is None:
             alias = self.enum_names[named.name] = self.class_name(named.name)
-            values = ", ".join(json.dumps(value) for value in named.values)
+            values = ", ".join(python_literal(value) for value in named.values)
             self.aliases[alias] = f"Literal[{values}]"
         return alias
 
@@ -537,7 +537,7 @@ class _Planner:
             python = _field_name("typename" if entry.key == "__typename" else entry.key, taken)
             if entry.field_type is None:
                 if typename:
-                    model.fields.append(ModelField(python, entry.key, f"Literal[{json.dumps(typename)}]", True))
+                    model.fields.append(ModelField(python, entry.key, f"Literal[{python_literal(typename)}]", True))
                     continue
                 annotation = "str | None" if entry.conditional else "str"
                 model.fields.append(ModelField(python, entry.key, annotation, not entry.conditional))

@@ -2,44 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
-import jinja2
-
-from .formatting import format_python
+from .formatting import format_python, template_environment
 from .graphql import GraphQLPlan, Method
+from .names import python_literal
 
 __all__ = ["render_graphql_models", "render_graphql_operations"]
 
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # A double-quoted string or a name: names are qualified, strings (Literal values) are left alone.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*')
-
-
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - the output is Python source, not HTML
-    )
-    environment.filters.update(literal=_literal, document=_document)
-    return environment
-
-
-def _literal(text: str) -> str:
-    """Return ``text`` as a double-quoted Python string literal (JSON strings are valid Python)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _document(text: str) -> str:
     """Return a GraphQL document as a readable triple-quoted literal when it can be one."""
     if '"""' in text or "\\" in text or text.endswith('"'):
-        return _literal(text)
+        return python_literal(text)
     return f'"""{text}"""'
 
 
@@ -66,7 +44,7 @@ def render_graphql_models(plan: GraphQLPlan, *, title: str) -> str:
         imports.append("from ..response import JSONValue")
     exported = sorted({"GraphQLModel", *plan.aliases, *(model.name for model in plan.models)})
     source = (
-        _environment()
+        template_environment(document=_document)
         .get_template("graphql_models.py.j2")
         .render(title=title, source=plan.source, imports=imports, exported=exported, plan=plan)
     )
@@ -97,7 +75,7 @@ def render_graphql_operations(plan: GraphQLPlan, *, title: str, base_module: str
     if "JSONValue" in text:
         imports.append("from .response import JSONValue")
     source = (
-        _environment()
+        template_environment(document=_document)
         .get_template("graphql_operations.py.j2")
         .render(
             title=title,

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-import jinja2
-
-from .formatting import format_python
-from .names import camel, unique
+from .formatting import format_python, template_environment
+from .names import camel, python_literal, unique
 from .plan import Body, Generated, Operation, Parameter
 
 __all__ = ["render_operations"]
 
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DESCRIPTION_LIMIT = 160
-
-
-def _literal(text: str) -> str:
-    """Return ``text`` as a double-quoted Python string literal (JSON strings are valid Python)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _docstring_text(text: str, fallback: str) -> str:
@@ -40,7 +30,7 @@ def _docstring_text(text: str, fallback: str) -> str:
 def _path_expression(operation: Operation) -> str:
     """Return the Python expression of the request path: a literal, or an f-string of quoted segments."""
     if "{" not in operation.path:
-        return _literal(operation.path)
+        return python_literal(operation.path)
     pieces = []
     last = 0
     for match in _PLACEHOLDER.finditer(operation.path):
@@ -52,7 +42,7 @@ def _path_expression(operation: Operation) -> str:
 
 
 def _escape_fstring(text: str) -> str:
-    return _literal(text)[1:-1].replace("{", "{{").replace("}", "}}")
+    return python_literal(text)[1:-1].replace("{", "{{").replace("}", "}}")
 
 
 def _value_expression(parameter: Parameter) -> str:
@@ -96,12 +86,12 @@ def _signature(items: list[tuple[str, str, bool, str]]) -> str:
 
 
 def _call(operation: Operation, parameters: tuple[Parameter, ...], *, method: bool, body: bool) -> str:
-    parts = [_literal(operation.method)] if method else []
+    parts = [python_literal(operation.method)] if method else []
     parts.append(_path_expression(operation))
-    query = [f"{_literal(p.wire)}: {_value_expression(p)}" for p in parameters if p.location == "query"]
+    query = [f"{python_literal(p.wire)}: {_value_expression(p)}" for p in parameters if p.location == "query"]
     if query:
         parts.append("params=typed.query({" + ", ".join(query) + "})")
-    headers = [f"{_literal(p.wire)}: {p.name}" for p in parameters if p.location == "header"]
+    headers = [f"{python_literal(p.wire)}: {p.name}" for p in parameters if p.location == "header"]
     if headers:
         parts.append("headers=typed.headers({" + ", ".join(headers) + "})")
     if body:
@@ -266,15 +256,7 @@ def render_operations(
         base_module: Module of the connector classes the generated ones extend.
         bases: The sync and async base class names in ``base_module``.
     """
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - the output is Python source, not HTML
-    )
-    environment.filters.update(literal=_literal)
+    environment = template_environment()
     aliases, operations = _aliases([_documented(op) for op in generated.operations])
     source = environment.get_template("operations.py.j2").render(
         title=title,

@@ -1,11 +1,12 @@
-"""Python names from API names: snake_case methods and arguments, CamelCase classes, never a keyword."""
+"""Python spellings of API text: snake_case and CamelCase names that are never keywords; string literals."""
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 
-__all__ = ["camel", "singular", "snake", "unique"]
+__all__ = ["camel", "python_literal", "singular", "snake", "unique"]
 
 # Each pattern is one character class with a quantifier: linear time on any input.
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -53,3 +54,8 @@ def unique(name: str, taken: set[str], *, separator: str = "_") -> str:
         number += 1
     taken.add(candidate)
     return candidate
+
+
+def python_literal(text: str) -> str:
+    """Return ``text`` as a double-quoted Python string literal (JSON strings are valid Python)."""
+    return json.dumps(text, ensure_ascii=False)

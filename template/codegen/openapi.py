@@ -10,11 +10,10 @@ is skipped and reported in `plan.Generated.warnings`, never silently dropped.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from typing import Annotated, Any
 
-from .names import camel, snake, unique
+from .names import camel, python_literal, snake, unique
 from .plan import Body, Generated, Iteration, Operation, Pagination, Parameter
 from .spec import Document, resolve
 
@@ -236,7 +235,7 @@ class _Planner:
         if isinstance(enum, list) and enum:
             values = [value for value in enum if value is not None]
             if values and all(isinstance(v, str) for v in values):
-                return f"Literal[{', '.join(json.dumps(v, ensure_ascii=False) for v in values)}]"
+                return f"Literal[{', '.join(python_literal(v) for v in values)}]"
             if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
                 return f"Literal[{', '.join(str(v) for v in values)}]"
         if kinds == ["array"] and allow_array:
@@ -263,7 +262,7 @@ class _Planner:
             pattern = schema.get("pattern")
             if isinstance(pattern, str):
                 if usable_pattern(pattern):
-                    found.append(f"pattern={json.dumps(pattern, ensure_ascii=False)}")
+                    found.append(f"pattern={python_literal(pattern)}")
                 else:
                     self.warnings.append(f"{where}: pattern {pattern!r} is not supported by pydantic; not enforced")
             for key, argument in (("minLength", "min_length"), ("maxLength", "max_length")):
