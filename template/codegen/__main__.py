@@ -48,25 +48,24 @@ def _copy_source(source: Path, api: Path, kind: str) -> None:
                 old.unlink()
         shutil.copyfile(source, api / source.name)
     elif kind == "json_samples":
-        samples = api / "samples"
-        if samples.exists():
-            shutil.rmtree(samples)
-        samples.mkdir()
-        for path in sorted(source.glob("*.json")):
-            shutil.copyfile(path, samples / path.name)
+        _replace_folder(api / "samples", sorted(source.glob("*.json")))
     elif kind == "graphql":
-        operations = api / "operations"
-        if operations.exists():
-            shutil.rmtree(operations)
-        operations.mkdir()
+        _replace_folder(api / "operations", sorted((source / "operations").glob("*.graphql")))
         shutil.copyfile(source / "schema.graphql", api / "schema.graphql")
-        for path in sorted((source / "operations").glob("*.graphql")):
-            shutil.copyfile(path, operations / path.name)
         scalars = api / "scalars.json"
         if (source / "scalars.json").is_file():
             shutil.copyfile(source / "scalars.json", scalars)
         elif scalars.exists():
             scalars.unlink()
+
+
+def _replace_folder(folder: Path, files: list[Path]) -> None:
+    """Replace ``folder`` with one that holds copies of ``files``."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    for path in files:
+        shutil.copyfile(path, folder / path.name)
 
 
 def _description(api: Path) -> Path:
