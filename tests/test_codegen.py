@@ -243,6 +243,16 @@ def test_regeneration_is_idempotent_and_leaves_user_modules_alone(generated_proj
     assert _run(generated_project, "-m", "codegen", "--check").returncode == 0
 
 
+def test_regenerating_from_the_projects_own_description_keeps_it(generated_project: Path) -> None:
+    """`--source api/<file>` names the copy already in api/: it is read, not deleted."""
+    description = next((generated_project / "api").glob("*.yaml"))
+    text = description.read_text()
+    result = _run(generated_project, "-m", "codegen", "--source", f"api/{description.name}")
+    assert result.returncode == 0, result.stderr
+    assert description.read_text() == text
+    assert _run(generated_project, "-m", "codegen", "--check").returncode == 0
+
+
 def test_a_hand_edited_generated_module_is_kept_and_surfaced_as_a_conflict(generated_project: Path) -> None:
     """Regeneration never overwrites a hand edit silently: both versions land between conflict markers."""
     operations = generated_project / "src" / "xero_connector" / "operations.py"

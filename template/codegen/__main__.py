@@ -41,6 +41,8 @@ def _missing_dependency(kind: str) -> str:
 
 def _copy_source(source: Path, api: Path, kind: str) -> None:
     """Copy the user's API description into ``api/`` (a file, or a folder's description files)."""
+    if source.resolve().is_relative_to(api.resolve()):
+        return  # already the project's own: copying would delete it before reading it
     api.mkdir(parents=True, exist_ok=True)
     if kind == "openapi":
         for old in api.iterdir():
