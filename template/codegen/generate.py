@@ -57,15 +57,9 @@ def _generate_graphql(project: Project) -> tuple[GeneratedFiles, list[str]]:
     plan = plan_graphql(load_graphql(project.api), source)
     title = project.answer("connector_name", "this")
     base_module, bases = _BASES["graphql"]
-    package = f"src/{project.answer('package_name')}"
-    files = {
-        f"{package}/models/__init__.py": (render_graphql_models(plan, title=title), source),
-        f"{package}/operations.py": (
-            render_graphql_operations(plan, title=title, base_module=base_module, bases=bases),
-            source,
-        ),
-    }
-    return files, plan.warnings
+    models = render_graphql_models(plan, title=title)
+    operations = render_graphql_operations(plan, title=title, base_module=base_module, bases=bases)
+    return _files(project, models, operations, source), plan.warnings
 
 
 def generate(project: Project, kind: str, description: Path | None) -> tuple[GeneratedFiles, list[str]]:
@@ -90,9 +84,10 @@ def generate(project: Project, kind: str, description: Path | None) -> tuple[Gen
     _only_generated_models(generated, defined_names(models))
     base_module, bases = _BASES[project.answer("transport", "rest")]
     operations = render_operations(generated, title=title, base_module=base_module, bases=bases)
-    package = f"src/{project.answer('package_name')}"
-    files = {
-        f"{package}/models/__init__.py": (models, generated.source),
-        f"{package}/operations.py": (operations, generated.source),
-    }
-    return files, generated.warnings
+    return _files(project, models, operations, generated.source), generated.warnings
+
+
+def _files(project: Project, models: str, operations: str, source: str) -> GeneratedFiles:
+    """Return the two generated modules, keyed by their paths from the project's root."""
+    package = project.package.relative_to(project.root).as_posix()
+    return {f"{package}/models/__init__.py": (models, source), f"{package}/operations.py": (operations, source)}
