@@ -13,26 +13,18 @@ import sys
 from collections.abc import Collection
 from pathlib import Path
 
+from .names import camel, singular
+from .project import Project
+
 __all__ = ["domain_module", "generated_models", "main", "record_name", "write_domains"]
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
-def _camel(name: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
-
-
 def record_name(domain: str) -> str:
     """Return the record class for a domain: ``contacts`` -> ``Contact``, ``companies`` -> ``Company``."""
-    if domain.endswith("ies"):
-        singular = domain[:-3] + "y"
-    elif domain.endswith(("sses", "xes", "ches", "shes")):
-        singular = domain[:-2]
-    elif domain.endswith("s") and not domain.endswith("ss"):
-        singular = domain[:-1]
-    else:
-        singular = domain + "_record"
-    return _camel(singular)
+    one = singular(domain)
+    return camel(one if one != domain else f"{domain}_record")
 
 
 def generated_models(package_dir: Path) -> set[str]:
@@ -46,7 +38,7 @@ def generated_models(package_dir: Path) -> set[str]:
 
 def domain_module(domain: str, path: str, models: Collection[str] = ()) -> str:
     """Return the source of a new domain module; it uses the generated model of its record if there is one."""
-    cls, record, title = _camel(domain), record_name(domain), domain.replace("_", " ")
+    cls, record, title = camel(domain), record_name(domain), domain.replace("_", " ")
     exported = ", ".join(f'"{name}"' for name in sorted({f"Async{cls}", cls, record}))
     if record in models:
         imports = f"from ..models import {record}\nfrom .base import AsyncDomain, Domain"
@@ -101,26 +93,20 @@ def write_domains(package_dir: Path, domains: list[str], prefix: str) -> list[Pa
     return created
 
 
-def _answers(project: Path) -> dict[str, str]:
-    answers: dict[str, str] = {}
-    for line in (project / ".copier-answers.yml").read_text(encoding="utf-8").splitlines():
-        key, sep, value = line.partition(":")
-        if sep and not line.startswith((" ", "#")):
-            answers[key.strip()] = value.strip().strip("'\"")
-    return answers
-
-
 def main(argv: list[str] | None = None) -> int:
     """Create missing domain modules; with no names, those listed in .copier-answers.yml."""
     parser = argparse.ArgumentParser(prog="python -m codegen.domains", description=__doc__)
     parser.add_argument("names", nargs="*", help="domains to add (default: the 'domains' answer)")
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="project root (default: here)")
     args = parser.parse_args(argv)
-    answers = _answers(args.project)
-    names = args.names or [name.strip() for name in answers.get("domains", "").split(",") if name.strip()]
-    package_dir = args.project / "src" / answers["package_name"]
     try:
-        created = write_domains(package_dir, names, answers.get("domain_path_prefix", ""))
+        project = Project.load(args.project)
+    except FileNotFoundError as error:
+        print(f"codegen.domains: {error}", file=sys.stderr)
+        return 2
+    names = args.names or [name.strip() for name in project.answer("domains").split(",") if name.strip()]
+    try:
+        created = write_domains(project.package, names, project.answer("domain_path_prefix"))
     except ValueError as error:
         print(f"codegen.domains: {error}", file=sys.stderr)
         return 1
