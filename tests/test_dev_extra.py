@@ -1,4 +1,4 @@
-"""A generated connector's `dev` extra holds everything its generator imports."""
+"""A generated connector's `dev` extra holds everything its generators import."""
 
 from __future__ import annotations
 
@@ -12,9 +12,19 @@ from tests.helpers import render
 
 
 @pytest.mark.slow
-def test_codegen_runs_with_only_the_dev_extra_installed(tmp_path: Path) -> None:
-    """`pip install -e .[dev]` in a fresh environment, then `python -m codegen --check` passes (GraphQL preset)."""
-    project = render(tmp_path / "shop", preset="shopify", connector_name="Shopify")
+@pytest.mark.parametrize(
+    ("preset", "name", "command"),
+    [
+        ("shopify", "Shopify", ("-m", "codegen", "--check")),
+        ("domain", "Acme", ("-m", "codegen.domains", "invoices")),
+    ],
+    ids=["graphql-codegen", "domains"],
+)
+def test_generators_run_with_only_the_dev_extra_installed(
+    tmp_path: Path, preset: str, name: str, command: tuple[str, ...]
+) -> None:
+    """`pip install -e .[dev]` in a fresh environment, then the project's generator runs as AGENTS.md says."""
+    project = render(tmp_path / "project", preset=preset, connector_name=name)
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=True)
     python = str(environment / "bin" / "python")
@@ -26,7 +36,7 @@ def test_codegen_runs_with_only_the_dev_extra_installed(tmp_path: Path) -> None:
         check=False,
     )
     assert install.returncode == 0, install.stderr[-3000:]
-    result = subprocess.run(
-        [python, "-m", "codegen", "--check"], cwd=project, capture_output=True, text=True, timeout=600, check=False
-    )
+    result = subprocess.run([python, *command], cwd=project, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
+    if preset == "domain":
+        assert (project / "src" / "acme_connector" / "domains" / "invoices.py").is_file()
