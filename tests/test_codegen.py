@@ -287,6 +287,15 @@ def test_domains_default_to_the_descriptions_collection_tags(tmp_path: Path) -> 
     )
 
 
+def test_every_domain_of_a_long_answer_gets_its_module(tmp_path: Path) -> None:
+    """The answers file wraps a long ``domains`` answer onto several lines; every domain is still created."""
+    domains = [f"business_domain_{number}" for number in range(12)]
+    project = render(tmp_path / "p", connector_name="Crm", preset="domain", domains=", ".join(domains))
+    assert "\n    " in (project / ".copier-answers.yml").read_text()  # wrapped: the case this test is about
+    modules = {p.stem for p in (project / "src" / "crm_connector" / "domains").glob("*.py")}
+    assert modules == {"__init__", "base", *domains}
+
+
 def test_one_process_renders_from_two_clones_of_the_template(tmp_path: Path) -> None:
     """Copier clones the template for each render; a second render must import its own generator.
 
