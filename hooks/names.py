@@ -10,7 +10,7 @@ import keyword
 import re
 import sys
 from collections.abc import Callable, Mapping
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +226,18 @@ def validate(value: object, field: str) -> str:
 _COPIER_YML = Path(__file__).resolve().parent.parent / "copier.yml"
 
 
+@cache
+def _choices() -> dict[str, list[str]]:
+    """Return the answers each choice question of copier.yml offers, by question name."""
+    questions = yaml.safe_load(_COPIER_YML.read_text(encoding="utf-8"))
+    offered: dict[str, list[str]] = {}
+    for name, question in questions.items():
+        choices = question.get("choices") if isinstance(question, dict) else None
+        if choices:
+            offered[name] = [str(choice) for choice in (choices.values() if isinstance(choices, dict) else choices)]
+    return offered
+
+
 def choices_are_valid(conf: Mapping[str, object]) -> bool:
     """Stop the copy when ``--data`` gives a choice question an answer it does not offer; else True.
 
@@ -235,14 +247,9 @@ def choices_are_valid(conf: Mapping[str, object]) -> bool:
     data = conf.get("data")
     if not isinstance(data, Mapping) or not data:
         return True
-    questions = yaml.safe_load(_COPIER_YML.read_text(encoding="utf-8"))
     for name, value in data.items():
-        question = questions.get(name)
-        choices = question.get("choices") if isinstance(question, dict) else None
-        if not choices:
-            continue
-        offered = [str(choice) for choice in (choices.values() if isinstance(choices, dict) else choices)]
-        if str(value) not in offered:
+        offered = _choices().get(name)
+        if offered and str(value) not in offered:
             raise UserMessageError(f"{name} {value!r} is not one of its choices: {', '.join(offered)}.")
     return True
 
