@@ -13,6 +13,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import copier  # at import time, so that no timed copy pays for importing it
+
 ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = ["NAME", "ROOT", "Rendered", "git_identity", "quiet_output", "render", "render_connector"]
@@ -54,8 +56,6 @@ def render(
     template: Path, destination: Path, *, vcs_ref: str | None = "HEAD", data: dict[str, object] | None = None
 ) -> Path:
     """Render ``template`` at ``vcs_ref`` (None: its newest tag) into ``destination`` with ``data`` and defaults."""
-    import copier
-
     git_identity()
     data = {"connector_name": NAME, **(data or {})}
     with warnings.catch_warnings(), quiet_output():

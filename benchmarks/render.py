@@ -3,7 +3,7 @@
 Both are timed through Copier's Python API in this process, so the figures exclude starting an
 interpreter and importing Copier (about half a second for the command line). A copy includes
 what Copier does before rendering (cloning the template at ``HEAD``) and the template's own
-tasks (the domain preset generates its modules).
+tasks (generating models and methods from a preset's API description; domain modules).
 
 The update is measured on a throw-away git repository of the template with two tags: the project
 is rendered from ``0.1.0`` and committed, the template gets a small change tagged ``0.2.0``, and
@@ -97,7 +97,7 @@ def _in_temporary_directory(action: Callable[[Path], float]) -> float:
 
 
 def run(*, rounds: int, preset_list: list[str] | None = None) -> Section:
-    """Time ``rounds`` copies of every preset and ``rounds`` updates of a project of the first preset."""
+    """Time ``rounds`` copies of every preset and ``rounds`` updates of a ``rest`` project."""
     git_identity()
     names = preset_list if preset_list is not None else presets()
     section = Section(
@@ -125,7 +125,7 @@ def run(*, rounds: int, preset_list: list[str] | None = None) -> Section:
             f"by {slowest.value - COPY_GOAL:.2f} s because the reference presets generate models and typed "
             f"methods from their API description during the copy (datamodel-code-generator, then black and "
             f"isort); the fastest preset, {fastest.name.removeprefix('copy, preset ')}, takes "
-            f"{fastest.value:.2f} s. The load average was {_load()} at the end of the run",
+            f"{fastest.value:.2f} s. The load average was {_load()} after the render benchmark",
         )
     )
     update = section.row("update, preset rest", "s")
@@ -138,7 +138,7 @@ def run(*, rounds: int, preset_list: list[str] | None = None) -> Section:
             f"by {update.value - UPDATE_GOAL:.2f} s because an update renders the template twice (the old and "
             f"the new tag, each from a fresh clone) and merges the difference with git: "
             f"{update.value / fastest.value:.1f}x the fastest copy ({fastest.value:.2f} s) in this run; the "
-            f"load average was {_load()} at the end of the run",
+            f"load average was {_load()} after the render benchmark",
         )
     )
     return section
