@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,46 +69,43 @@ def run(sizes: Sizes, *, only: tuple[str, ...] = SECTIONS, presets: list[str] | 
     """Run the benchmarks named in ``only`` at ``sizes`` and return their sections."""
     sections: list[Section] = []
 
-    def timed(section: Section, watch: Stopwatch) -> None:
+    def timed(measure: Callable[[], Section]) -> None:
+        watch = Stopwatch()
+        section = measure()
         section.seconds = watch.elapsed
         sections.append(section)
         print(f"  {section.title}: {section.seconds:.0f} s", file=sys.stderr, flush=True)
 
     if "render" in only:
-        watch = Stopwatch()
-        timed(render.run(rounds=sizes.rounds, preset_list=presets), watch)
+        timed(lambda: render.run(rounds=sizes.rounds, preset_list=presets))
     if "corpus" in only:
-        watch = Stopwatch()
-        timed(corpus.run(rounds=sizes.corpus_rounds, limit=sizes.corpus_files), watch)
+        timed(lambda: corpus.run(rounds=sizes.corpus_rounds, limit=sizes.corpus_files))
     http = [name for name in only if name not in ("render", "corpus")]
     if not http:
         return sections
     with tempfile.TemporaryDirectory(prefix="cf-bench-") as work, LocalServer() as server:
         rendered = render_connector(Path(work) / "benchmark-connector")
         if "overhead" in only:
-            watch = Stopwatch()
-            timed(overhead.run(server, rendered, requests=sizes.overhead_requests, rounds=sizes.rounds), watch)
+            timed(lambda: overhead.run(server, rendered, requests=sizes.overhead_requests, rounds=sizes.rounds))
         if "quota" in only:
-            watch = Stopwatch()
-            section = quota.run(
-                server, rendered, rate=sizes.quota_rate, seconds=sizes.quota_seconds, rounds=sizes.rounds
+            timed(
+                lambda: quota.run(
+                    server, rendered, rate=sizes.quota_rate, seconds=sizes.quota_seconds, rounds=sizes.rounds
+                )
             )
-            timed(section, watch)
         if "extraction" in only:
-            watch = Stopwatch()
-            section = extraction.run(
-                server,
-                rendered,
-                records=sizes.extraction_records,
-                rounds=sizes.rounds,
-                latency=LATENCY,
-                latency_records=sizes.latency_records,
+            timed(
+                lambda: extraction.run(
+                    server,
+                    rendered,
+                    records=sizes.extraction_records,
+                    rounds=sizes.rounds,
+                    latency=LATENCY,
+                    latency_records=sizes.latency_records,
+                )
             )
-            timed(section, watch)
         if "memory" in only:
-            watch = Stopwatch()
-            section = memory.run(server, rendered.path / "src", records=sizes.memory_records, rounds=sizes.rounds)
-            timed(section, watch)
+            timed(lambda: memory.run(server, rendered.path / "src", records=sizes.memory_records, rounds=sizes.rounds))
     return sections
 
 

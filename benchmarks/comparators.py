@@ -25,7 +25,7 @@ import os
 from collections.abc import Iterator
 from typing import Any, cast
 
-__all__ = ["available", "dlt_client", "dlt_version", "singer_records", "singer_version"]
+__all__ = ["available", "dlt_client", "singer_records"]
 
 
 def available(name: str) -> bool:
@@ -33,21 +33,7 @@ def available(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def dlt_version() -> str:
-    """dlt's version."""
-    from importlib.metadata import version
-
-    return version("dlt")
-
-
-def singer_version() -> str:
-    """The Singer SDK's version."""
-    from importlib.metadata import version
-
-    return version("singer-sdk")
-
-
-def dlt_client(base_url: str, pagination: str = "none", page_size: int = 100) -> Any:
+def dlt_client(base_url: str, pagination: str = "none") -> Any:
     """Return a dlt `RESTClient` for the benchmark server, paging by ``pagination``."""
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     from dlt.sources.helpers.rest_client.client import RESTClient

@@ -43,8 +43,7 @@ def _config(rendered: Rendered, base_url: str, kind: str) -> Any:
         "max_pages": 1_000_000,
         **_SETTINGS[kind],
     }
-    known = rendered.Config.model_fields
-    return rendered.Config(**{name: value for name, value in settings.items() if name in known})
+    return rendered.Config(**settings)
 
 
 def _sync_items(rendered: Rendered, base_url: str, kind: str) -> int:
@@ -102,11 +101,8 @@ def _clients(rendered: Rendered, base_url: str, kind: str, section: Section) -> 
         "async connector": lambda: _async_items(rendered, base_url, kind),
     }
     if kind == "page":
-        if hasattr(rendered.AsyncConnector, "paginate_concurrently"):
-            clients["sync connector, concurrent pages"] = lambda: _sync_concurrent(rendered, base_url, kind)
-            clients["async connector, concurrent pages"] = lambda: _async_concurrent(rendered, base_url, kind)
-        else:
-            section.skipped.append("this connector has no paginate_concurrently: concurrent pages not measured")
+        clients["sync connector, concurrent pages"] = lambda: _sync_concurrent(rendered, base_url, kind)
+        clients["async connector, concurrent pages"] = lambda: _async_concurrent(rendered, base_url, kind)
     if comparators.available("dlt"):
         clients[DLT] = lambda: _dlt(base_url, kind)
     elif kind == "cursor":
@@ -120,7 +116,6 @@ def _clients(rendered: Rendered, base_url: str, kind: str, section: Section) -> 
 
 def _measure(
     section: Section,
-    server: LocalServer,
     clients_by_kind: dict[str, dict[str, Callable[[], int]]],
     *,
     records: int,
@@ -170,10 +165,10 @@ def run(
             read()
     server.control("reset", records=records)
     _warm_server(server.url, records)
-    _measure(section, server, clients_by_kind, records=records, rounds=rounds, suffix="")
+    _measure(section, clients_by_kind, records=records, rounds=rounds, suffix="")
     server.control("reset", records=latency_records, latency=latency)
     suffix = f", +{latency * 1000:g} ms"
-    _measure(section, server, clients_by_kind, records=latency_records, rounds=rounds, suffix=suffix)
+    _measure(section, clients_by_kind, records=latency_records, rounds=rounds, suffix=suffix)
     server.control("reset", records=records)
     for kind in ("cursor", "page"):
         candidates = [row for row in section.rows if row.name.endswith(kind) and "connector" in row.name and row.ratios]

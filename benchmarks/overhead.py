@@ -77,7 +77,7 @@ def _sync_pair(rendered: Rendered, base_url: str, mock: bool, requests: int) -> 
     config = rendered.Config(base_url=base_url)
     with (
         httpx.Client(base_url=base_url, transport=transport, **_pool()) as client,  # type: ignore[arg-type]
-        rendered.Connector(config, transport=httpx.MockTransport(_mock_handler) if mock else None) as api,
+        rendered.Connector(config, transport=transport) as api,
     ):
 
         def raw(count: int) -> float:
@@ -104,7 +104,7 @@ async def _async_pair(rendered: Rendered, base_url: str, mock: bool, requests: i
     config = rendered.Config(base_url=base_url)
     async with (
         httpx.AsyncClient(base_url=base_url, transport=transport, **_pool()) as client,  # type: ignore[arg-type]
-        rendered.AsyncConnector(config, transport=httpx.MockTransport(_mock_handler) if mock else None) as api,
+        rendered.AsyncConnector(config, transport=transport) as api,
     ):
 
         async def raw(count: int) -> float:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-__all__ = ["Goal", "Row", "Section", "Stopwatch", "median", "timed"]
+__all__ = ["Goal", "Row", "Section", "Stopwatch", "median"]
 
 
 def median(values: list[float]) -> float:
@@ -28,10 +26,8 @@ class Row:
     name: str
     unit: str
     runs: list[float] = field(default_factory=list)
-    note: str = ""
     baseline: str = ""
     ratios: list[float] = field(default_factory=list)
-    extra: dict[str, float] = field(default_factory=dict)
 
     @property
     def value(self) -> float:
@@ -76,12 +72,12 @@ class Section:
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def row(self, name: str, unit: str, *, baseline: str = "", note: str = "") -> Row:
+    def row(self, name: str, unit: str, *, baseline: str = "") -> Row:
         """Return the row called ``name``, adding it the first time."""
         for row in self.rows:
             if row.name == name:
                 return row
-        row = Row(name, unit, baseline=baseline, note=note)
+        row = Row(name, unit, baseline=baseline)
         self.rows.append(row)
         return row
 
@@ -100,11 +96,3 @@ class Stopwatch:
     def elapsed(self) -> float:
         """Seconds since creation."""
         return time.perf_counter() - self.started
-
-
-@contextmanager
-def timed(record: Callable[[float], None]) -> Iterator[None]:
-    """Time the block with ``time.perf_counter`` and pass the seconds to ``record``."""
-    watch = Stopwatch()
-    yield
-    record(watch.elapsed)
