@@ -135,6 +135,8 @@ SHOP_OPERATIONS = {
         mutation CreateProduct($input: ProductInput!) {
           productCreate(input: $input) { id title status }
         }
+        # A variable named like a module the method's body uses.
+        query ByModel($models: ID!) { node(id: $models) { id } }
     """,
     "search.graphql": """
         query Search($text: String!) {
@@ -146,7 +148,7 @@ SHOP_OPERATIONS = {
           }
           plain: search(text: $text) { ... on Product { title } }
         }
-        fragment ProductCard on Product { id title status price json }
+        fragment ProductCard on Product { id title status price json str: title }
     """,
 }
 
@@ -166,6 +168,7 @@ def test_every_graphql_feature_renders_a_checked_connector(tmp_path: Path) -> No
         "price: float | None = None",  # scalars.json: Money is a number
         "metadata: JSONValue | None = None",  # not in scalars.json: any JSON
         'json_: str | None = Field(default=None, alias="json")',  # never shadows BaseModel.json
+        'str_: str = Field(alias="str")',  # never hides the type str
         "tags: list[str] | None = None",  # under @include: optional although non-null
         'and_: list[ProductFilter] | None = Field(default=None, alias="and")',  # a keyword, and recursive
         "class SearchHitsProduct(GraphQLModel):",
@@ -180,6 +183,7 @@ def test_every_graphql_feature_renders_a_checked_connector(tmp_path: Path) -> No
         "    ) -> Iterator[models.ProductsProductsEdgesNode]:",
         "def create_product(self, *, input: models.ProductInput) -> OperationResult[models.CreateProduct]:",
         "def product_node(self, *, id: str, with_tags: bool) -> OperationResult[models.ProductNode]:",
+        "def by_model(self, *, models_: str) -> OperationResult[models.ByModel]:",  # never hides the module
         '"iter_products": ("Products", "products")',
     ]:
         assert expected in operations, expected

@@ -99,6 +99,11 @@ _MODEL_ATTRIBUTES = frozenset(
         "schema_json", "update_forward_refs", "validate",
     }
 )  # fmt: skip
+# Names a field may not take: BaseModel's attributes, and the builtins that annotations use (a field
+# named ``str`` would hide the type from every later annotation of its class).
+_RESERVED_FIELDS = _MODEL_ATTRIBUTES | {"self", "bool", "float", "int", "list", "str"}
+# A variable is also an argument of its method, whose body uses the modules ``models`` and ``typed``.
+_RESERVED_VARIABLES = _RESERVED_FIELDS | {"models", "typed"}
 # Names the models module imports or defines itself: a generated class may not take them.
 _RESERVED_CLASSES = frozenset(
     {"Annotated", "BaseModel", "ConfigDict", "Field", "GraphQLModel", "JSONValue", "Literal", "annotations"}
@@ -561,7 +566,7 @@ class _Planner:
             return []
         file = self.folder + self.source.files[name]
         variables = Model(self.class_name(name + "Variables"), f"Variables of the ``{name}`` {kind}.")
-        taken = set(_MODEL_ATTRIBUTES) | {"self"}
+        taken = set(_MODEL_ATTRIBUTES)
         arguments = []
         for definition in node.variable_definitions or ():
             wire = definition.variable.name.value
@@ -570,7 +575,7 @@ class _Planner:
             required = isinstance(graphql_type, GraphQLNonNull) and definition.default_value is None
             if not required and not annotation.endswith(" | None"):
                 annotation += " | None"
-            python = _field_name(wire, taken)
+            python = _field_name(wire, taken, _RESERVED_VARIABLES)
             variables.fields.append(ModelField(python, wire, annotation, required))
             doc = f"The ``${wire}`` variable (``{print_ast(definition.type)}``)."
             arguments.append(Argument(python, wire, annotation, required, doc))
@@ -649,10 +654,10 @@ def _has_page_info(node: FieldNode) -> bool:
     return False
 
 
-def _field_name(wire: str, taken: set[str]) -> str:
-    """Return a Python field name for a GraphQL name: snake_case, never a BaseModel attribute, unique."""
+def _field_name(wire: str, taken: set[str], reserved: frozenset[str] = _RESERVED_FIELDS) -> str:
+    """Return a Python field name for a GraphQL name: snake_case, never a ``reserved`` name, unique."""
     name = snake(wire, fallback="field")
-    if name in _MODEL_ATTRIBUTES or name.startswith("model_") or name == "self":
+    if name in reserved or name.startswith("model_"):
         name = f"{name}_"
     return unique(name, taken)
 
