@@ -62,6 +62,59 @@ def test_realworld_description_renders_a_checked_connector(tmp_path: Path, descr
     assert not failures, failures
 
 
+# Swagger 2.0 written the way real descriptions are: shared parameters by reference, a body among them,
+# an array without collectionFormat (csv by default), and names the generated module already uses.
+NAMING_SWAGGER = """
+swagger: "2.0"
+info: {title: Naming, version: "1"}
+host: api.example.com
+parameters:
+  limit: {name: limit, in: query, type: integer}
+  tags: {name: tags, in: query, type: array, items: {type: string}}
+  item: {name: item, in: body, required: true, schema: {$ref: "#/definitions/Item"}}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {$ref: "#/parameters/limit"}
+        - {$ref: "#/parameters/tags"}
+        - {name: typed, in: query, type: string}
+        - {name: connector, in: query, type: string, enum: [a, b]}
+      responses: {"200": {description: ok, schema: {type: array, items: {$ref: "#/definitions/Item"}}}}
+    post:
+      operationId: createItem
+      parameters: [{$ref: "#/parameters/item"}]
+      responses: {"200": {description: ok, schema: {$ref: "#/definitions/Item"}}}
+  /jobs:
+    get:
+      operationId: paginateConcurrently
+      parameters: [{name: connector, in: query, type: string, enum: [a, b]}]
+      responses: {"200": {description: ok, schema: {$ref: "#/definitions/Item"}}}
+definitions:
+  Item: {type: object, properties: {id: {type: string}}}
+"""
+
+
+def test_swagger_references_and_reserved_names_give_a_working_connector(tmp_path: Path) -> None:
+    """Every parameter a reference names is kept, and no generated name hides one the module needs."""
+    description = tmp_path / "swagger.yaml"
+    description.write_text(NAMING_SWAGGER)
+    project = render(tmp_path / "p", connector_name="Naming", api_source="openapi", api_source_path=str(description))
+    operations, _ = _generated(project, "naming_connector")
+    for expected in [
+        "    limit: int | None = None,",  # each referenced parameter is kept, not only the last
+        '"tags": typed.comma_joined(tags)',  # csv, Swagger's default collection format
+        "typed_2: str | None = None,",  # never hides the module typed
+        'ConnectorChoice = Literal["a", "b"]',  # never hides the base class Connector
+        "def create_item(self, *, body: models.Item) -> models.Item:",  # a body given by reference
+        "def call_paginate_concurrently(",  # never shadows the connector's method
+    ]:
+        assert expected in operations, expected
+    failures = _checks(project, "tests/test_operations.py", "tests/conformance/test_typed.py")
+    assert not failures, failures
+
+
 def test_base_url_and_auth_default_to_what_the_description_says(tmp_path: Path) -> None:
     """Questions after api_source_path take their defaults from the description's servers and security."""
     spotify = REALWORLD / "spotify.com__web-api__2026.5.31.yaml"

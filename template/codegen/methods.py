@@ -168,7 +168,7 @@ _TAKEN = frozenset(
 _LITERAL = re.compile(r"Literal\[[^\[\]]*\]")
 
 
-def _aliases(operations: list[Operation]) -> tuple[dict[str, tuple[str, str]], list[Operation]]:
+def _aliases(operations: list[Operation], bases: tuple[str, str]) -> tuple[dict[str, tuple[str, str]], list[Operation]]:
     """Name each choice list (``Literal[...]``) that several parameters share, and use the name.
 
     The alias is named after the first parameter that uses it (``lang`` gives ``Lang``), so a long
@@ -180,7 +180,7 @@ def _aliases(operations: list[Operation]) -> tuple[dict[str, tuple[str, str]], l
             for literal in _LITERAL.findall(parameter.annotation):
                 users.setdefault(literal, []).append(parameter.wire)
     aliases: dict[str, tuple[str, str]] = {}  # name -> (choices, the parameter it is named after)
-    taken = set(_TAKEN)
+    taken = {*_TAKEN, *bases}
     for literal, wires in users.items():
         if len(wires) > 1:
             name = camel(wires[0], fallback="Choice")
@@ -257,7 +257,7 @@ def render_operations(
         bases: The sync and async base class names in ``base_module``.
     """
     environment = template_environment()
-    aliases, operations = _aliases([_documented(op) for op in generated.operations])
+    aliases, operations = _aliases([_documented(op) for op in generated.operations], bases)
     source = environment.get_template("operations.py.j2").render(
         title=title,
         source=generated.source,

@@ -23,8 +23,8 @@ __all__ = ["RESERVED_METHODS", "plan_openapi", "usable_pattern"]
 RESERVED_METHODS = frozenset(
     {
         "aclose", "clock", "close", "connect", "core", "costs", "delete", "disconnect", "get", "head", "hooks",
-        "is_connected", "items", "options", "pages", "paginate", "patch", "post", "put", "query", "query_pages",
-        "request", "settings", "settings_class",
+        "is_connected", "items", "options", "pages", "paginate", "paginate_concurrently", "patch", "post", "put",
+        "query", "query_pages", "request", "settings", "settings_class",
     }
 )  # fmt: skip
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -35,7 +35,8 @@ _RESERVED_CLASSES = frozenset(
         "Literal", "Model", "NaiveDatetime", "Optional", "RootModel", "UUID", "Union", "date", "datetime", "time",
     }
 )  # fmt: skip
-_RESERVED_ARGUMENTS = frozenset({"self", "body"})
+# A method's own names: itself, its body, and the modules ``models`` and ``typed`` its code uses.
+_RESERVED_ARGUMENTS = frozenset({"self", "body", "models", "typed"})
 _SKIPPED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _SCHEMA_PREFIX = "#/components/schemas/"
 _PARAMETER_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}

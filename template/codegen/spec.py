@@ -164,7 +164,7 @@ def _parameter(parameter: Document) -> Document:
         return parameter
     converted = {key: value for key, value in parameter.items() if key not in (*_SCHEMA_KEYS, "collectionFormat")}
     converted["schema"] = {key: parameter[key] for key in _SCHEMA_KEYS if key in parameter}
-    collection = parameter.get("collectionFormat")
+    collection = parameter.get("collectionFormat", "csv")  # Swagger 2.0's default
     if parameter.get("type") == "array" and collection in ("csv", "multi"):
         converted.update(style="form", explode=collection == "multi")
     return converted
@@ -212,17 +212,33 @@ def _security_scheme(scheme: Document) -> Document:
     return dict(scheme)
 
 
-def _operation(operation: Document, shared: list[Document], consumes: list[str], produces: list[str]) -> Document:
+def _defined(parameter: Document, definitions: Document) -> Document:
+    """Return the shared parameter a ``$ref`` names (``#/parameters/<name>``), or ``parameter`` itself."""
+    reference = parameter.get("$ref")
+    if isinstance(reference, str) and reference.startswith("#/parameters/"):
+        found = definitions.get(reference.removeprefix("#/parameters/"))
+        if isinstance(found, dict):
+            return found
+    return parameter
+
+
+def _operation(
+    operation: Document, shared: list[Document], definitions: Document, consumes: list[str], produces: list[str]
+) -> Document:
     converted = {key: value for key, value in operation.items() if key not in ("parameters", "consumes", "produces")}
     consumes = operation.get("consumes", consumes)
     produces = operation.get("produces", produces)
-    named = {(p.get("name"), p.get("in")): p for p in [*shared, *operation.get("parameters", [])]}
-    parameters = list(named.values())
-    body = [p for p in parameters if p.get("in") == "body"]
-    form = [p for p in parameters if p.get("in") == "formData"]
-    converted["parameters"] = [_parameter(p) for p in parameters if p.get("in") not in ("body", "formData")]
+    named: dict[tuple[object, object], tuple[Document, Document]] = {}
+    for parameter in [*shared, *operation.get("parameters", [])]:
+        defined = _defined(parameter, definitions)  # a reference is keyed and placed by what it names
+        named[(defined.get("name"), defined.get("in"))] = (parameter, defined)
+    body = [parameter for parameter, defined in named.values() if defined.get("in") == "body"]
+    form = [defined for _, defined in named.values() if defined.get("in") == "formData"]
+    converted["parameters"] = [
+        _parameter(parameter) for parameter, defined in named.values() if defined.get("in") not in ("body", "formData")
+    ]
     if body:
-        converted["requestBody"] = _body(body[0], consumes)
+        converted["requestBody"] = body[0] if "$ref" in body[0] else _body(body[0], consumes)
     elif form:
         converted["requestBody"] = _form(form, consumes)
     converted["responses"] = {
@@ -243,7 +259,11 @@ def _from_swagger(swagger: Document) -> Document:
     for route, item in swagger.get("paths", {}).items():
         shared = item.get("parameters", [])
         paths[route] = {
-            method: _operation(operation, shared, consumes, produces) if isinstance(operation, dict) else operation
+            method: (
+                _operation(operation, shared, shared_parameters, consumes, produces)
+                if isinstance(operation, dict)
+                else operation
+            )
             for method, operation in item.items()
             if method != "parameters"
         }
