@@ -36,12 +36,6 @@ __all__ = [
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 _CODEGEN = TEMPLATE_ROOT / "template" / "codegen"
-# What each kind needs in Copier's own Python to be checked and generated: (module, package).
-_GENERATOR = {
-    "openapi": ("datamodel_code_generator", "datamodel-code-generator"),
-    "json_samples": ("datamodel_code_generator", "datamodel-code-generator"),
-    "graphql": ("graphql", "graphql-core"),
-}
 _TRANSPORTS = {"openapi": "rest", "json_samples": "rest", "graphql": "graphql"}
 
 
@@ -125,8 +119,8 @@ def api_source_error(path: str, kind: str) -> str:
     found = resolve_source(path)
     if found is None:
         return f"api_source_path: {path!r} does not exist (relative paths are taken from {os.getcwd()})."
-    module, generator = _GENERATOR.get(kind, ("", ""))
-    if generator and importlib.util.find_spec(module) is None:
+    generator = " ".join(_submodule("check").missing_packages(kind))  # the generator's own list
+    if generator:
         return (
             f"api_source {kind!r} needs {generator} in Copier's Python ({sys.executable}): run "
             f"`{sys.executable} -m pip install {generator}`, or `pipx inject copier {generator}` if Copier "

@@ -11,27 +11,20 @@ edited by hand (see ``codegen/project.py``).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import shutil
 import sys
 from pathlib import Path
 
 __all__ = ["main"]
 
-# (module, package) each kind needs; black and isort format the output (datamodel-code-generator brings them).
-_NEEDS = {
-    "openapi": [("datamodel_code_generator", "datamodel-code-generator")],
-    "json_samples": [("datamodel_code_generator", "datamodel-code-generator")],
-    "graphql": [("graphql", "graphql-core"), ("black", "black"), ("isort", "isort")],
-}
-
 
 def _missing_dependency(kind: str) -> str:
     """Return what to install when this interpreter cannot generate ``kind``, or ``""``."""
-    missing = [package for module, package in _NEEDS[kind] if importlib.util.find_spec(module) is None]
-    if not missing:
+    from .check import missing_packages
+
+    package = " ".join(missing_packages(kind))
+    if not package:
         return ""
-    package = " ".join(missing)
     return (
         f"python -m codegen needs {package}, which this Python ({sys.executable}) does not have.\n"
         f"Install it with `{sys.executable} -m pip install {package}`; if Copier was installed with pipx, run "
@@ -90,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="overwrite generated files even if edited by hand")
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="project root (default: here)")
     args = parser.parse_args(argv)
+    if args.check and args.source is not None:
+        parser.error("--check changes nothing, so it cannot copy --source into api/: run without --check first")
 
     from .project import Project
 

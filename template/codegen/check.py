@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from .samples import load_samples
 from .spec import SpecError, load_openapi
 
-__all__ = ["check_source"]
+__all__ = ["check_source", "missing_packages"]
+
+# (module, package) that generating each kind imports beyond Copier's own dependencies (Jinja,
+# PyYAML); datamodel-code-generator brings black and isort, which format the output.
+_NEEDS = {
+    "openapi": [("datamodel_code_generator", "datamodel-code-generator")],
+    "json_samples": [("datamodel_code_generator", "datamodel-code-generator")],
+    "graphql": [("graphql", "graphql-core"), ("black", "black"), ("isort", "isort")],
+}
+
+
+def missing_packages(kind: str) -> list[str]:
+    """Return the packages this Python lacks to generate ``kind`` (none for a kind it cannot generate)."""
+    return [package for module, package in _NEEDS.get(kind, []) if importlib.util.find_spec(module) is None]
 
 
 def check_source(source: Path, kind: str) -> None:
