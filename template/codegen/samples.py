@@ -13,12 +13,16 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .names import camel, singular, snake, unique
 from .plan import Generated, Iteration, Operation, Pagination, Parameter
 from .spec import SpecError
+
+if TYPE_CHECKING:
+    from pydantic import AwareDatetime, TypeAdapter
 
 __all__ = ["load_samples", "plan_samples"]
 
@@ -52,13 +56,22 @@ def load_samples(folder: Path) -> dict[str, list[dict[str, Any]]]:
     return samples
 
 
+@cache
+def _aware_datetime() -> TypeAdapter[AwareDatetime]:
+    from pydantic import AwareDatetime, TypeAdapter  # imported here: only generation needs pydantic
+
+    return TypeAdapter(AwareDatetime)
+
+
 def _is_timestamp(text: str) -> bool:
+    """Whether the generated model's own parser (pydantic's) reads ``text`` as a timestamp with an offset."""
     if not _TIMESTAMP.fullmatch(text):
         return False
     try:
-        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).tzinfo is not None
-    except ValueError:
+        _aware_datetime().validate_python(text)
+    except ValueError:  # pydantic's ValidationError is one
         return False
+    return True
 
 
 def _is_date(text: str) -> bool:
