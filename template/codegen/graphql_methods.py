@@ -83,7 +83,6 @@ def render_graphql_operations(plan: GraphQLPlan, *, title: str, base_module: str
             imports=imports,
             documents=plan.documents,
             planned=methods,
-            plan=plan,
             base=bases[0],
             async_base=bases[1],
         )

@@ -331,9 +331,7 @@ class _Planner:
             items = schema.get("items")
             if not isinstance(items, dict) or not items:
                 return "list[JSONValue]"
-            item = self.schema_annotation(items, hoist_as.removesuffix("Response") + "Item")
-            if item.startswith("models.") and "$ref" not in items:
-                schema["items"] = {"$ref": _SCHEMA_PREFIX + item.removeprefix("models.")}
+            item = self.schema_annotation(items, hoist_as.removesuffix("Response") + "Item")  # hoists in place
             return f"list[{item}]"
         if any(key in schema for key in ("properties", "allOf", "oneOf", "anyOf")):
             return self.hoist(schema, hoist_as)
