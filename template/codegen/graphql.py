@@ -75,7 +75,7 @@ from graphql.pyutils import Undefined
 
 from .names import camel, python_literal, snake, unique
 from .openapi import RESERVED_METHODS
-from .spec import SpecError
+from .spec import SpecError, listed
 
 __all__ = [
     "BUILT_IN_SCALARS",
@@ -169,9 +169,7 @@ def _load_schema(path: Path) -> tuple[GraphQLSchema, tuple[str, ...]]:
         raise SpecError(f"{_located(error, path)} (the schema does not build)") from error
     except (TypeError, ValueError) as error:  # build_ast_schema reports some problems this way
         raise SpecError(f"{path}: the schema does not build: {error}") from error
-    shown = "; ".join(problem.message for problem in broken[:3]) + (
-        f"; and {len(broken) - 3} more" if len(broken) > 3 else ""
-    )
+    shown = listed([problem.message for problem in broken], 3)
     return schema, (f"{path.name}: breaks {len(broken)} type-system rule(s), used anyway: {shown}",) if broken else ()
 
 
@@ -234,9 +232,8 @@ def load_graphql(folder: Path) -> GraphQLSource:
     combined = DocumentNode(definitions=tuple(definitions))
     problems = validate(schema, combined)
     if problems:
-        listed = "; ".join(_located(problem, folder) for problem in problems[:3])
-        more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
-        raise SpecError(f"an operation does not validate against {folder / 'schema.graphql'}: {listed}{more}")
+        shown = listed([_located(problem, folder) for problem in problems], 3)
+        raise SpecError(f"an operation does not validate against {folder / 'schema.graphql'}: {shown}")
     scalars = _load_scalars(folder / "scalars.json", schema)
     return GraphQLSource(folder, schema, combined, defined_in, scalars, schema_warnings)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["SpecError", "load_document", "load_openapi", "resolve", "walk_refs"]
+__all__ = ["SpecError", "listed", "load_document", "load_openapi", "resolve", "walk_refs"]
 
 Document = dict[str, Any]
 
@@ -22,6 +22,12 @@ _JSON_MEDIA = "application/json"
 
 class SpecError(Exception):
     """An API description that cannot be used: the message names the file and the problem."""
+
+
+def listed(problems: list[str], shown: int) -> str:
+    """Return the first ``shown`` of ``problems`` joined by "; ", and how many more there are."""
+    more = f"; and {len(problems) - shown} more" if len(problems) > shown else ""
+    return "; ".join(problems[:shown]) + more
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # the C loader when built
@@ -106,8 +112,7 @@ def _check_refs(document: Document, path: Path) -> None:
         except KeyError:
             broken.append(f"{where} -> {reference}")
     if broken:
-        listed = "; ".join(broken[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
-        raise SpecError(f"{path}: $ref points nowhere: {listed}")
+        raise SpecError(f"{path}: $ref points nowhere: {listed(broken, 5)}")
 
 
 def load_openapi(path: Path) -> Document:
