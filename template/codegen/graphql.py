@@ -397,8 +397,7 @@ class _Planner:
         for wire, definition in kind.fields.items():
             annotation = self.input_annotation(definition.type)
             required = isinstance(definition.type, GraphQLNonNull) and definition.default_value is Undefined
-            if not required and not annotation.endswith(" | None"):
-                annotation += " | None"
+            annotation = _optional(annotation, required)
             fields.append(ModelField(_field_name(wire, taken), wire, annotation, required))
         model.fields = sorted(fields, key=lambda f: not f.required)
         self.models.append(model)  # after the models it refers to, except in a cycle (pydantic defers those)
@@ -547,8 +546,7 @@ class _Planner:
             child = None if path is None or entry.conditional else (*path, entry.key)
             annotation = self.output(entry.field_type, entry, name, child or (), listed=False)
             required = not annotation.endswith(" | None") and not entry.conditional
-            if not required and not annotation.endswith(" | None"):
-                annotation += " | None"
+            annotation = _optional(annotation, required)
             model.fields.append(ModelField(python, entry.key, annotation, required))
         self.models.append(model)
 
@@ -570,8 +568,7 @@ class _Planner:
             graphql_type = type_from_ast(self.schema, definition.type)
             annotation = self.input_annotation(graphql_type)  # type: ignore[arg-type]  # validated: an input type
             required = isinstance(graphql_type, GraphQLNonNull) and definition.default_value is None
-            if not required and not annotation.endswith(" | None"):
-                annotation += " | None"
+            annotation = _optional(annotation, required)
             python = _field_name(wire, taken, _RESERVED_VARIABLES)
             variables.fields.append(ModelField(python, wire, annotation, required))
             doc = f"The ``${wire}`` variable (``{print_ast(definition.type)}``)."
@@ -649,6 +646,11 @@ def _has_page_info(node: FieldNode) -> bool:
             }
             return {"hasNextPage", "endCursor"} <= names
     return False
+
+
+def _optional(annotation: str, required: bool) -> str:
+    """Return ``annotation``, admitting None when the value is not ``required``."""
+    return annotation if required or annotation.endswith(" | None") else f"{annotation} | None"
 
 
 def _field_name(wire: str, taken: set[str], reserved: frozenset[str] = _RESERVED_FIELDS) -> str:
