@@ -4,7 +4,9 @@
 for it with `FaultServer.script`: statuses, headers, raw or JSON bodies, delays beyond a client
 timeout, malformed JSON, and connection resets (the socket is closed with no answer). It also
 serves a collection of records under ``/<kind>/items`` for each pagination kind, can enforce a
-server-side token bucket (429 with ``Retry-After`` above the quota), and records every request.
+server-side token bucket (429 with ``Retry-After`` above the quota), fail at random (`chaos`),
+echo a query parameter back in its next links (``echo_param``, as APIs that repeat the key do),
+and records every request.
 """
 
 from __future__ import annotations
@@ -61,11 +63,13 @@ class FaultServer:
         self.received: list[Received] = []
         self.quota: tuple[float, float] | None = None  # (requests per second, burst)
         self.repeat_cursor = False
+        self.echo_param: str | None = None  # copied from each request into the next links it gets
         self.fault_rate = 0.0
         self.in_flight = 0
         self.peak_in_flight = 0
         self.collection_delay = 0.0  # seconds each collection page takes to answer
         self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
+        self._later: list[tuple[str, int, tuple[Reply, ...]]] = []
         self._lock = threading.Lock()
         self._tokens = 0.0
         self._refilled = time.monotonic()
@@ -92,10 +96,16 @@ class FaultServer:
         with self._lock:
             self._scripts[path].extend(replies)
 
-    def chaos(self, *, server_errors: float, resets: float, seed: int = 7) -> None:
-        """Fail a fraction of requests at random: 503s and connection resets."""
-        self.fault_rate = server_errors + resets
-        self._chaos = (server_errors, resets)
+    def script_after(self, path: str, count: int, *replies: Reply) -> None:
+        """Like `script`, but only once ``count`` more requests to ``path`` have been answered."""
+        with self._lock:
+            due = sum(1 for r in self.received if r.path == path) + count
+            self._later.append((path, due, replies))
+
+    def chaos(self, *, server_errors: float, resets: float, rate_limits: float = 0.0, seed: int = 7) -> None:
+        """Fail a fraction of requests at random: 503s, connection resets and 429s (``Retry-After: 1``)."""
+        self.fault_rate = server_errors + resets + rate_limits
+        self._chaos = (server_errors, resets, rate_limits)
         self._random.seed(seed)
 
     def requests_to(self, path: str) -> list[Received]:
@@ -106,6 +116,10 @@ class FaultServer:
 
     def _next_reply(self, path: str) -> Reply | None:
         with self._lock:
+            for entry in [e for e in self._later if e[0] == path]:
+                if sum(1 for r in self.received if r.path == path) > entry[1]:
+                    self._scripts[path].extend(entry[2])
+                    self._later.remove(entry)
             queue = self._scripts.get(path) or self._scripts.get("*")
             return queue.popleft() if queue else None
 
@@ -129,13 +143,15 @@ class FaultServer:
     def _random_fault(self) -> Reply | None:
         if not self.fault_rate:
             return None
-        server_errors, resets = self._chaos
+        server_errors, resets, rate_limits = self._chaos
         with self._lock:
             draw = self._random.random()
         if draw < resets:
             return Reply(reset=True)
         if draw < resets + server_errors:
             return Reply(503, {"message": "try again"})
+        if draw < resets + server_errors + rate_limits:
+            return Reply(429, {"message": "slow down"}, headers={"Retry-After": "1"})
         return None
 
     def _collection(self, kind: str, query: dict[str, list[str]]) -> Reply:
@@ -154,12 +170,13 @@ class FaultServer:
         more = after < len(self.records)
         body: dict[str, Any] = {"data": chunk, "total": len(self.records)}
         headers: dict[str, str] = {}
+        echo = f"&{self.echo_param}={query[self.echo_param][0]}" if self.echo_param in query else ""
         if kind == "cursor":
             body["next_cursor"] = str(after) if more else None
         elif kind == "next_url":
-            body["next"] = f"{self.url}/next_url/items?cursor={after}&limit={size}" if more else None
+            body["next"] = f"{self.url}/next_url/items?cursor={after}&limit={size}{echo}" if more else None
         elif kind == "link_header" and more:
-            headers["Link"] = f'<{self.url}/link_header/items?cursor={after}&limit={size}>; rel="next"'
+            headers["Link"] = f'<{self.url}/link_header/items?cursor={after}&limit={size}{echo}>; rel="next"'
         return Reply(200, body, headers=headers, delay=self.collection_delay)
 
     def _answer(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
@@ -186,6 +203,7 @@ class FaultServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body leave at once: no 40 ms delayed-ACK stall
 
             def _handle(self) -> None:
                 with server._lock:
