@@ -99,7 +99,7 @@ class _Base:
         return request
 
     def _paginator(self, path: str, params: QueryParams | None) -> Paginator:
-        return Paginator(self.settings.pagination, path, params, self.settings)
+        return Paginator(self.settings.pagination, path, params, self.settings, redactor=self.core.redactor)
 
 
 class Connector(_Base):
@@ -303,8 +303,7 @@ class Connector(_Base):
         request: PageRequest | None = pager.restore(resume) if resume else pager.first()
         while request is not None:
             response = self.get(request.path, params=request.params or None)  # None keeps a next URL's query
-            records = pager.records(response)
-            request = pager.next(response, records)
+            records, request = pager.advance(response)
             yield Page(records, pager.state(request) if request else None)
 
     def paginate(self, path: str, *, params: QueryParams | None = None) -> Iterator[list[JSONValue]]:
@@ -351,9 +350,7 @@ class Connector(_Base):
         if plan is None:  # no total: one page after another
             request = pager.next(response, records)
             while request is not None:
-                response = self.get(request.path, params=request.params or None)
-                records = pager.records(response)
-                request = pager.next(response, records)
+                records, request = pager.advance(self.get(request.path, params=request.params or None))
                 if records:
                     yield records
             return
@@ -574,8 +571,7 @@ class AsyncConnector(_Base):
         request: PageRequest | None = pager.restore(resume) if resume else pager.first()
         while request is not None:
             response = await self.get(request.path, params=request.params or None)  # None keeps a next URL's query
-            records = pager.records(response)
-            request = pager.next(response, records)
+            records, request = pager.advance(response)
             yield Page(records, pager.state(request) if request else None)
 
     async def paginate(self, path: str, *, params: QueryParams | None = None) -> AsyncIterator[list[JSONValue]]:
@@ -625,9 +621,7 @@ class AsyncConnector(_Base):
         if plan is None:  # no total: one page after another
             request = pager.next(response, records)
             while request is not None:
-                response = await self.get(request.path, params=request.params or None)
-                records = pager.records(response)
-                request = pager.next(response, records)
+                records, request = pager.advance(await self.get(request.path, params=request.params or None))
                 if records:
                     yield records
             return

@@ -26,7 +26,7 @@ from .errors import (
 )
 from .events import BreakerChange, Hooks, RetryEvent, ThrottleEvent
 from .observability import logger
-from .redaction import Redactor, redact_library_logs
+from .redaction import Redactor, basic_credentials, redact_library_logs
 from .resilience.breaker import BreakerState, CircuitBreaker
 from .resilience.bucket import RateLimiter
 from .resilience.clock import Clock
@@ -82,8 +82,11 @@ class ConnectorCore:
         self.hooks = hooks
         self.inspectors: list[ResponseInspector] = []
         self._request_id_headers = tuple(name.lower() for name in settings.request_id_headers)
-        self.redactor = Redactor(settings.secret_values(), names=[settings.auth_param_name])
-        redact_library_logs(settings.secret_values())
+        secrets = settings.secret_values()
+        if settings.auth == "basic" and settings.username and settings.password:  # echoed as Basic <base64>
+            secrets.append(basic_credentials(settings.username, settings.password.get_secret_value()))
+        self.redactor = Redactor(secrets, names=[settings.auth_param_name])
+        redact_library_logs(secrets)
         self.retry = RetryPolicy(
             max_retries=settings.max_retries,
             initial=settings.backoff_initial,

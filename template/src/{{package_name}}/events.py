@@ -5,7 +5,8 @@ raise to abort) -> send -> ``after_response`` (each HTTP answer, errors included
 ``on_retry`` (before each wait) ... -> ``on_error`` (once, when the call finally fails).
 Hooks run in the order they were added. A hook that raises stops the call with that exception;
 raise `errors.CancelledError` to abort on purpose. ``before_request`` sees the request before
-credentials are added; ``after_response`` gets a copy whose request has them redacted.
+credentials are added; ``after_response`` gets a copy whose request has them redacted, while its
+status, headers and body are the API's own, not redacted (SPEC.md, "What hooks see").
 """
 
 from __future__ import annotations

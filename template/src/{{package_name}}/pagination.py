@@ -1,21 +1,32 @@
 """Paginators: small state machines that say which page to ask for next, with the loop guard.
 
 A paginator never sends anything. The connector asks `Paginator.first`, sends it, passes the
-response to `Paginator.records` and `Paginator.next`, and stops when `next` returns None.
+response to `Paginator.advance` (`records`, then `next`), and stops when no next request comes.
 
 Every paginator terminates (CF-PAGE-3): on an empty page, on a short page (offset and page
 kinds), on a cursor or next URL seen before, when there is no next link, or after ``max_pages``.
 Next URLs on another origin than the base URL are refused, so credentials never leave the API.
+
+Cycles (CF-PAGE-5): every cursor and next URL read is kept (at most ``max_pages``), the first
+page's own URL or starting cursor included, and one seen before ends the walk. A page whose
+records equal the previous page's also ends it, unread: the API ignored the cursor or offset.
+
+Credentials (CF-SEC-7): an API may echo the key in the next links it sends. The credential
+parameter, and any parameter holding a secret, is stripped from every URL a paginator keeps, so
+that `Page`, `PageState` and checkpoints never hold it; the auth flow adds it again when sending.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 
 import httpx
 
 from .errors import ParsingError, ValidationError
+from .observability import logger
+from .redaction import Redactor
 from .response import JSONValue, Response
 from .settings import ConnectorSettings, PaginationKind
 from .transport import ParamValue, QueryParams
@@ -101,6 +112,10 @@ def dig(data: JSONValue, path: str) -> JSONValue:
     return current
 
 
+#: Stop reasons that mean the API misbehaved or the walk was cut short: logged at WARNING.
+_WARNINGS = ("cycle", "repeated page", "max_pages")
+
+
 class Paginator:
     """Walks the pages of one list endpoint.
 
@@ -109,19 +124,30 @@ class Paginator:
         path: The list endpoint.
         params: Query parameters of the first request.
         settings: Field and parameter names, page size and ``max_pages``.
+        redactor: Knows the secrets (tokens fetched at run time included): a query parameter
+            holding one is stripped from kept URLs, like the ``api_key_query`` parameter.
     """
 
     def __init__(
-        self, kind: PaginationKind, path: str, params: QueryParams | None, settings: ConnectorSettings
+        self,
+        kind: PaginationKind,
+        path: str,
+        params: QueryParams | None,
+        settings: ConnectorSettings,
+        *,
+        redactor: Redactor | None = None,
     ) -> None:
         self.kind = kind
         self.path = path
-        self.params = dict(params or {})
         self.settings = settings
         self.pages = 0
         self.stop_reason = ""
+        self._credential = settings.auth_param_name if settings.auth == "api_key_query" else None
+        self._redactor = redactor
+        self.params = self._without_credentials(dict(params or {}))
         self._position = 0
         self._seen: set[str] = set()
+        self._previous: list[JSONValue] | None = None
         self._origin = httpx.URL(settings.base_url)
 
     def first(self) -> PageRequest:
@@ -135,6 +161,8 @@ class Paginator:
         elif self.kind == "page":
             self._position = int(str(params.get(self.settings.page_param) or 1))
             params[self.settings.page_param] = self._position
+        elif self.kind == "cursor" and params.get(self.settings.page_param) not in (None, ""):
+            self._seen.add(str(params[self.settings.page_param]))  # a walk back to its start is a cycle
         self.params = params
         return PageRequest(self.path, params)
 
@@ -144,9 +172,23 @@ class Paginator:
 
     def restore(self, state: PageState) -> PageRequest:
         """Continue from a saved `PageState`; return the request to send next."""
-        self.params = {k: v for k, v in state.request.params.items() if k != self.settings.page_param}
+        params = {k: v for k, v in state.request.params.items() if k != self.settings.page_param}
+        self.params = self._without_credentials(params)
         self._position, self.pages, self._seen = state.position, state.pages, set(state.seen)
-        return state.request
+        path = state.request.path
+        if "?" in path:  # a next URL from a state written before credentials were stripped
+            path = str(self._strip_url(httpx.URL(path)))
+        return PageRequest(path, self._without_credentials(dict(state.request.params)))
+
+    def advance(self, response: Response) -> tuple[list[JSONValue], PageRequest | None]:
+        """Return a page's records and the request for the page after it (None after the last).
+
+        A page whose records equal the previous page's ends the walk and gives no records: the
+        API sent the same page again, so its records were read already.
+        """
+        records = self.records(response)
+        request = self.next(response, records)
+        return ([] if self.stop_reason == "repeated page" else records), request
 
     def records(self, response: Response) -> list[JSONValue]:
         """Return the records of a page; raise `ParsingError` if they are not a list."""
@@ -163,6 +205,9 @@ class Paginator:
             return self._stop("single page")
         if not records:
             return self._stop("empty page")
+        if records == self._previous:  # cheap: distinct pages differ at their first record
+            return self._stop("repeated page")
+        self._previous = records
         if self.pages >= self.settings.max_pages:
             return self._stop("max_pages reached")
         if self.kind in ("offset", "page"):
@@ -179,12 +224,15 @@ class Paginator:
             url = dig(response.data, self.settings.next_path)
             if not isinstance(url, str) or not url:
                 return self._stop("no next URL")
-            return self._once(url, PageRequest(self._same_origin(url, response.url)))
-        link = response.headers.get("link")
-        url = httpx.Response(200, headers={"link": link}).links.get("next", {}).get("url") if link else None
-        if not url:
-            return self._stop("no next link")
-        return self._once(url, PageRequest(self._same_origin(url, response.url)))
+        else:
+            link = response.headers.get("link")
+            url = httpx.Response(200, headers={"link": link}).links.get("next", {}).get("url") if link else None
+            if not url:
+                return self._stop("no next link")
+        if self.pages == 1 and response.url:  # the first page's own URL counts: a link to itself is a cycle
+            self._seen.add(_url_key(self._strip_url(httpx.URL(response.url))))
+        target = self._same_origin(url, response.url)
+        return self._once(_url_key(target), PageRequest(str(target)))
 
     def remaining(self, response: Response, records: list[JSONValue]) -> list[PageRequest] | None:
         """Return the requests for every page after the first, planned from the total it reports.
@@ -222,17 +270,45 @@ class Paginator:
 
     def _once(self, key: str, request: PageRequest) -> PageRequest | None:
         if key in self._seen:
-            return self._stop("repeated cursor")
+            what = "cursor" if self.kind == "cursor" else "next URL"
+            return self._stop(f"cycle: the {what} points to a page already read")
         self._seen.add(key)
         return request
 
-    def _same_origin(self, url: str, current: str) -> str:
+    def _same_origin(self, url: str, current: str) -> httpx.URL:
         absolute = httpx.URL(current).join(url) if current else httpx.URL(url)
         origin = (absolute.scheme, absolute.host, absolute.port)
         if origin != (self._origin.scheme, self._origin.host, self._origin.port):
             raise ValidationError(f"next page is on another origin ({absolute.host}); refusing to follow it")
-        return str(absolute)
+        return self._strip_url(absolute)
+
+    def _is_credential(self, name: str, value: object) -> bool:
+        if name == self._credential:
+            return True
+        text = str(value)
+        return self._redactor is not None and bool(text) and self._redactor.text(text) != text
+
+    def _without_credentials(self, params: dict[str, ParamValue]) -> dict[str, ParamValue]:
+        return {name: value for name, value in params.items() if not self._is_credential(name, value)}
+
+    def _strip_url(self, url: httpx.URL) -> httpx.URL:
+        """Return ``url`` without credential parameters; the auth flow adds its own when sending."""
+        for name, value in url.params.multi_items():
+            if self._is_credential(name, value):
+                url = url.copy_remove_param(name)
+        return url
 
     def _stop(self, reason: str) -> PageRequest | None:
         self.stop_reason = reason
+        level = logging.WARNING if reason.startswith(_WARNINGS) else logging.DEBUG
+        if logger.isEnabledFor(level):
+            path = self.path.split("?")[0]  # a query may hold anything: keep it out of logs
+            logger.log(level, "pagination of %s stopped after %d pages: %s", path, self.pages, reason)
         return None
+
+
+def _url_key(url: httpx.URL) -> str:
+    """Return ``url`` with its query parameters sorted: the same page however the API orders them."""
+    if not url.query:
+        return str(url)
+    return str(url.copy_with(query=str(httpx.QueryParams(sorted(url.params.multi_items()))).encode()))

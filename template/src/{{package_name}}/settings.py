@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["AuthKind", "ConnectorSettings", "PaginationKind"]
@@ -36,9 +36,10 @@ class ConnectorSettings(BaseSettings):
     auth_param_name: str = "X-API-Key"
     api_key: SecretStr | None = None
     token: SecretStr | None = None
-    username: str | None = None
+    # Identifiers, not secrets, but kept out of repr() and model_dump() all the same (CF-SEC-6).
+    username: str | None = Field(default=None, repr=False, exclude=True)
     password: SecretStr | None = None
-    client_id: str | None = None
+    client_id: str | None = Field(default=None, repr=False, exclude=True)
     client_secret: SecretStr | None = None
     refresh_token: SecretStr | None = None
     token_url: str | None = None

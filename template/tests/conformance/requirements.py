@@ -186,6 +186,12 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "next-page URLs on another origin are refused, so credentials never leave the API.",
     ),
     Requirement(
+        "CF-PAGE-5",
+        "MUST",
+        "cycles end pagination: the first page's URL or cursor counts as seen, every cursor or next URL read is"
+        " kept (at most max_pages), and a page equal to the previous one is not read twice.",
+    ),
+    Requirement(
         "CF-HOOK-1",
         "MUST",
         "hooks run in this order: before_request (each attempt), after_response (each answer), on_retry "
@@ -246,6 +252,19 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "CF-SEC-3",
         "MUST",
         "messages name method, host, path and status, never query strings, headers or bodies.",
+    ),
+    Requirement(
+        "CF-SEC-6",
+        "MUST",
+        "secrets the API echoes are hidden: in error details (Basic credentials and percent-encoded keys"
+        " too) and in the records of every logger under httpx and httpcore; username and client_id stay out of"
+        " repr and model_dump.",
+    ),
+    Requirement(
+        "CF-SEC-7",
+        "MUST",
+        "kept URLs hold no credential: it is stripped from next links before Page, PageState, before_request"
+        " hooks or checkpoints see them, and sent once.",
     ),
     Requirement("CF-TEST-1", "MUST", "the tests run offline against a real local HTTP server on 127.0.0.1."),
     Requirement(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ..api import errors
@@ -46,12 +48,66 @@ def test_pages_are_fetched_lazily(server: FaultServer) -> None:
     assert len(server.requests_to("/cursor/items")) == 1
 
 
-@spec("CF-PAGE-3")
+@spec("CF-PAGE-3", "CF-PAGE-5")
 def test_a_repeated_cursor_ends_pagination(make: MakeDriver, server: FaultServer) -> None:
-    """A server that keeps returning the same cursor is read twice, then the loop stops."""
+    """A server that ignores the cursor and sends the first page again: its records come once, then it stops."""
     server.repeat_cursor = True
     pages = _paged(make, "cursor").collect("paginate", "cursor/items")
-    assert len(pages) == 2
+    assert [[record["id"] for record in page] for page in pages] == [list(range(10))]
+
+
+@spec("CF-PAGE-5")
+@pytest.mark.parametrize("kind", ["next_url", "link_header"])
+def test_a_next_link_to_the_page_itself_is_a_cycle(make: MakeDriver, server: FaultServer, kind: str) -> None:
+    """The first page's own URL counts as seen: a link back to it ends the walk after one request."""
+    api = _paged(make, kind)
+    url = f"{server.url}/{kind}/items?limit=10"
+    if kind == "next_url":
+        server.script("/next_url/items", Reply(200, {"data": [{"id": 1}], "next": url}))
+    else:
+        server.script("/link_header/items", Reply(200, {"data": [{"id": 1}]}, headers={"Link": f'<{url}>; rel="next"'}))
+    assert api.collect("items", f"{kind}/items") == [{"id": 1}]
+    assert len(server.requests_to(f"/{kind}/items")) == 1
+
+
+def _alternating(server: FaultServer, *, honoured: bool) -> None:
+    """Cursors A, B, A, ...: pages of their own when the API honours them, the first page again when not."""
+    chunks = [list(range(0, 10)), list(range(10, 20)), list(range(20, 30)), list(range(30, 40))]
+    replies = []
+    for number, cursor in enumerate(["A", "B", "A", "B"]):
+        ids = chunks[number] if honoured else chunks[0]
+        replies.append(Reply(200, {"data": [{"id": n} for n in ids], "next_cursor": cursor}))
+    server.script("/cursor/items", *replies)
+
+
+@spec("CF-PAGE-5")
+@pytest.mark.parametrize("honoured", [True, False], ids=["pages differ", "cursor ignored"])
+def test_cursors_alternating_between_two_values_are_a_cycle(
+    make: MakeDriver, server: FaultServer, honoured: bool
+) -> None:
+    """A, B, A: the walk stops at the first cursor seen before, and a page sent again is not read twice."""
+    _alternating(server, honoured=honoured)
+    ids = [record["id"] for record in _paged(make, "cursor").collect("items", "cursor/items")]
+    assert ids == (list(range(30)) if honoured else list(range(10)))
+    assert len(server.requests_to("/cursor/items")) == (3 if honoured else 2)
+
+
+@spec("CF-PAGE-5")
+def test_seen_cursors_survive_a_saved_state(make: MakeDriver, server: FaultServer) -> None:
+    """PageState keeps every cursor seen: a walk resumed from JSON still stops at a cycle."""
+    from ..api import pagination
+
+    page = [Reply(200, {"data": [{"id": n}], "next_cursor": cursor}) for n, cursor in enumerate("ABA")]
+    server.script("/cursor/items", *page)
+    api = _paged(make, "cursor")
+    second = api.collect("pages", "cursor/items")[1]
+    state = pagination.PageState.from_json(json.loads(json.dumps(second.next.to_json())))
+    assert state == second.next
+    assert set(state.seen) == {"A", "B"}
+    server.script("/cursor/items", Reply(200, {"data": [{"id": 2}], "next_cursor": "A"}))
+    rest = api.collect("pages", "cursor/items", resume=state)
+    assert [record["id"] for done in rest for record in done.records] == [2]
+    assert server.requests_to("/cursor/items")[-1].query["cursor"] == ["B"]
 
 
 @spec("CF-PAGE-3")
