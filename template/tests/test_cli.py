@@ -25,6 +25,7 @@ def env(server: FaultServer, monkeypatch: pytest.MonkeyPatch) -> FaultServer:
         "PAGE_SIZE_PARAM": "limit",
         "NEXT_PATH": "next_cursor",
         "MAX_RETRIES": "0",
+        "PAGE_RECOVERY_BUDGET": "0",  # a failed page ends the extract, as these tests need
     }
     for name, value in settings.items():
         monkeypatch.setenv(ENV_PREFIX + name, value)

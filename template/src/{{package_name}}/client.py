@@ -20,9 +20,10 @@ from .auth import build_auth
 from .core import CallFlow, ConnectorCore, Send, Sleep
 from .errors import ConnectorError, UnsupportedError, ValidationError
 from .events import Hooks
-from .observability import span, tracing_enabled
+from .observability import logger, span, tracing_enabled
 from .pagination import Page, PageRequest, PageState, Paginator
 from .resilience.clock import Clock, SystemClock
+from .resilience.recovery import PageRecovery
 from .response import JSONValue, Response
 from .settings import ConnectorSettings
 from .transport import HTTPX_EXCEPTIONS, QueryParams, client_options, same_origin, translate_httpx_error
@@ -100,6 +101,26 @@ class _Base:
 
     def _paginator(self, path: str, params: QueryParams | None) -> Paginator:
         return Paginator(self.settings.pagination, path, params, self.settings, redactor=self.core.redactor)
+
+    def _recovery(self) -> PageRecovery:
+        return PageRecovery(budget=self.settings.page_recovery_budget, retry=self.core.retry)
+
+    def _page_failed(self, error: ConnectorError, request: PageRequest, recovery: PageRecovery) -> float | None:
+        """Return how long a walk waits before fetching a failed page again, or None to raise (CF-PAGE-6)."""
+        now = self.clock.now()
+        delay = recovery.after_failure(error, now=now, circuit_wait=self.core.breaker.retry_in(now))
+        if delay is not None:
+            self.hooks.metrics.increment("page_retries", tags={"code": error.code.value})
+            path = request.path.split("?")[0]  # a next URL's query may hold anything: keep it out of logs
+            logger.warning(
+                "page of %s failed (%s); fetching it again in %.3fs (%.0fs of the recovery budget left)",
+                path,
+                error.code.value,
+                delay,
+                recovery.left(now) - delay,
+                extra={"path": path, "status": error.status, "correlation_id": error.correlation_id},
+            )
+        return delay
 
 
 class Connector(_Base):
@@ -298,13 +319,29 @@ class Connector(_Base):
         return self.request("DELETE", path, params=params, headers=headers, timeout=timeout)
 
     def pages(self, path: str, *, params: QueryParams | None = None, resume: PageState | None = None) -> Iterator[Page]:
-        """Yield every `Page` with the state to resume after it; start from ``resume`` when given."""
-        pager = self._paginator(path, params)
+        """Yield every `Page` with the state to resume after it; start from ``resume`` when given.
+
+        A page whose call fails is fetched again within ``page_recovery_budget`` (CF-PAGE-6).
+        """
+        pager, recovery = self._paginator(path, params), self._recovery()
         request: PageRequest | None = pager.restore(resume) if resume else pager.first()
         while request is not None:
-            response = self.get(request.path, params=request.params or None)  # None keeps a next URL's query
-            records, request = pager.advance(response)
+            records, request = pager.advance(self._fetch_page(request, recovery))
             yield Page(records, pager.state(request) if request else None)
+
+    def _fetch_page(self, request: PageRequest, recovery: PageRecovery) -> Response:
+        """GET one page; wait out a failure and fetch it again while the recovery budget lasts."""
+        while True:
+            try:
+                response = self.get(request.path, params=request.params or None)  # None keeps a next URL's query
+            except ConnectorError as error:
+                delay = self._page_failed(error, request, recovery)
+                if delay is None:
+                    raise
+                self.clock.sleep(delay)
+            else:
+                recovery.succeeded(self.clock.now())
+                return response
 
     def paginate(self, path: str, *, params: QueryParams | None = None) -> Iterator[list[JSONValue]]:
         """Yield each page's records, lazily, until the paginator stops (see ``pagination.py``)."""
@@ -326,8 +363,9 @@ class Connector(_Base):
         the total it reports says which pages remain, and those are fetched in batches of
         ``concurrency`` (default ``max_concurrency``) on worker threads. Every page goes through
         `request`, so the rate limiter, retries and circuit breaker apply to each, and the bucket
-        spaces them out. At most one batch of pages is held at a time. Otherwise (another kind, no
-        total in the body) it pages one by one, as `paginate` does.
+        spaces them out; a failed page is fetched again as in `pages`. At most one batch of pages
+        is held at a time. Otherwise (another kind, no total in the body) it pages one by one, as
+        `paginate` does.
 
         The pages are planned from the first page's total: records added during the walk may be
         missed, and a short page in the middle does not end it. Concurrency hides the API's
@@ -340,9 +378,9 @@ class Connector(_Base):
         """
         if concurrency is not None and concurrency < 1:
             raise ValidationError(f"concurrency must be at least 1, got {concurrency}")
-        pager = self._paginator(path, params)
+        pager, recovery = self._paginator(path, params), self._recovery()
         first = pager.first()
-        response = self.get(first.path, params=first.params or None)
+        response = self._fetch_page(first, recovery)
         records = pager.records(response)
         plan = pager.remaining(response, records)
         if records:
@@ -350,21 +388,23 @@ class Connector(_Base):
         if plan is None:  # no total: one page after another
             request = pager.next(response, records)
             while request is not None:
-                records, request = pager.advance(self.get(request.path, params=request.params or None))
+                records, request = pager.advance(self._fetch_page(request, recovery))
                 if records:
                     yield records
             return
         size = concurrency or self.settings.max_concurrency
         with ThreadPoolExecutor(max_workers=size, thread_name_prefix="paginate") as pool:
             for start in range(0, len(plan), size):
-                batch = [pool.submit(self._page_records, pager, planned) for planned in plan[start : start + size]]
+                batch = [
+                    pool.submit(self._page_records, pager, planned, recovery) for planned in plan[start : start + size]
+                ]
                 for future in batch:
                     records = future.result()  # raises that page's error, in page order
                     if records:
                         yield records
 
-    def _page_records(self, pager: Paginator, request: PageRequest) -> list[JSONValue]:
-        return pager.records(self.get(request.path, params=request.params or None))
+    def _page_records(self, pager: Paginator, request: PageRequest, recovery: PageRecovery) -> list[JSONValue]:
+        return pager.records(self._fetch_page(request, recovery))
 
 
 class AsyncConnector(_Base):
@@ -566,13 +606,29 @@ class AsyncConnector(_Base):
     async def pages(
         self, path: str, *, params: QueryParams | None = None, resume: PageState | None = None
     ) -> AsyncIterator[Page]:
-        """Yield every `Page` with the state to resume after it; start from ``resume`` when given."""
-        pager = self._paginator(path, params)
+        """Yield every `Page` with the state to resume after it; start from ``resume`` when given.
+
+        A page whose call fails is fetched again within ``page_recovery_budget`` (CF-PAGE-6).
+        """
+        pager, recovery = self._paginator(path, params), self._recovery()
         request: PageRequest | None = pager.restore(resume) if resume else pager.first()
         while request is not None:
-            response = await self.get(request.path, params=request.params or None)  # None keeps a next URL's query
-            records, request = pager.advance(response)
+            records, request = pager.advance(await self._fetch_page(request, recovery))
             yield Page(records, pager.state(request) if request else None)
+
+    async def _fetch_page(self, request: PageRequest, recovery: PageRecovery) -> Response:
+        """GET one page; wait out a failure and fetch it again while the recovery budget lasts."""
+        while True:
+            try:
+                response = await self.get(request.path, params=request.params or None)  # None keeps a next URL's query
+            except ConnectorError as error:
+                delay = self._page_failed(error, request, recovery)
+                if delay is None:
+                    raise
+                await self.clock.asleep(delay)
+            else:
+                recovery.succeeded(self.clock.now())
+                return response
 
     async def paginate(self, path: str, *, params: QueryParams | None = None) -> AsyncIterator[list[JSONValue]]:
         """Yield each page's records, lazily, until the paginator stops (see ``pagination.py``)."""
@@ -595,9 +651,9 @@ class AsyncConnector(_Base):
         the total it reports says which pages remain, and those are fetched in batches of
         ``concurrency`` (default ``max_concurrency``) as tasks of one task group. Every page goes
         through `request`, so the rate limiter, retries and circuit breaker apply to each, and the
-        bucket spaces them out. At most one batch of pages is held at a time, and nothing is
-        yielded while a batch's tasks run. Otherwise (another kind, no total in the body) it pages
-        one by one, as `paginate` does.
+        bucket spaces them out; a failed page is fetched again as in `pages`. At most one batch of
+        pages is held at a time, and nothing is yielded while a batch's tasks run. Otherwise
+        (another kind, no total in the body) it pages one by one, as `paginate` does.
 
         The pages are planned from the first page's total: records added during the walk may be
         missed, and a short page in the middle does not end it. Concurrency hides the API's
@@ -611,9 +667,9 @@ class AsyncConnector(_Base):
         """
         if concurrency is not None and concurrency < 1:
             raise ValidationError(f"concurrency must be at least 1, got {concurrency}")
-        pager = self._paginator(path, params)
+        pager, recovery = self._paginator(path, params), self._recovery()
         first = pager.first()
-        response = await self.get(first.path, params=first.params or None)
+        response = await self._fetch_page(first, recovery)
         records = pager.records(response)
         plan = pager.remaining(response, records)
         if records:
@@ -621,24 +677,26 @@ class AsyncConnector(_Base):
         if plan is None:  # no total: one page after another
             request = pager.next(response, records)
             while request is not None:
-                records, request = pager.advance(await self.get(request.path, params=request.params or None))
+                records, request = pager.advance(await self._fetch_page(request, recovery))
                 if records:
                     yield records
             return
         size = concurrency or self.settings.max_concurrency
         for start in range(0, len(plan), size):
-            for records in await self._fetch_batch(pager, plan[start : start + size]):
+            for records in await self._fetch_batch(pager, plan[start : start + size], recovery):
                 if records:
                     yield records
 
-    async def _fetch_batch(self, pager: Paginator, batch: list[PageRequest]) -> list[list[JSONValue]]:
+    async def _fetch_batch(
+        self, pager: Paginator, batch: list[PageRequest], recovery: PageRecovery
+    ) -> list[list[JSONValue]]:
         """Fetch ``batch`` concurrently; return each page's records in order or raise the first failure."""
         pages: list[list[JSONValue]] = [[] for _ in batch]
         failures: dict[int, Exception] = {}
 
         async def fetch(index: int, request: PageRequest) -> None:
             try:
-                pages[index] = pager.records(await self.get(request.path, params=request.params or None))
+                pages[index] = pager.records(await self._fetch_page(request, recovery))
             except Exception as error:  # re-raised below, outside the task group, in page order
                 failures[index] = error
                 group.cancel_scope.cancel()

@@ -63,7 +63,8 @@ class BreakerChange:
 class Metrics(Protocol):
     """Receives counters and latencies; adapt it to Prometheus, StatsD or OpenTelemetry metrics.
 
-    Counters: ``requests``, ``errors``, ``retries``, ``breaker_transitions``, ``throttled_waits``.
+    Counters: ``requests``, ``errors``, ``retries``, ``breaker_transitions``, ``throttled_waits``,
+    ``page_retries``.
     Latencies (seconds): ``request_duration``, ``throttle_wait``.
     """
 

@@ -91,6 +91,8 @@ class ConnectorSettings(BaseSettings):
     # Dotted path to the total number of records in a page body (e.g. "total", "meta.total_count"),
     # for the offset and page kinds: `paginate_concurrently` plans every page from it. "": unknown.
     total_path: str = ""
+    # Seconds a walk (pages, items, extract, dlt) may spend fetching failed pages again (CF-PAGE-6).
+    page_recovery_budget: float = 900.0
 
     # Validators rather than Field constraints: config.py redefines fields with this API's
     # defaults, and a redefined field keeps inherited validators but not its parent's constraints.
@@ -120,7 +122,13 @@ class ConnectorSettings(BaseSettings):
         return value
 
     @field_validator(
-        "drain_timeout", "max_retries", "backoff_initial", "backoff_max", "retry_budget", "breaker_cooldown"
+        "drain_timeout",
+        "max_retries",
+        "backoff_initial",
+        "backoff_max",
+        "retry_budget",
+        "breaker_cooldown",
+        "page_recovery_budget",
     )
     @classmethod
     def _zero_or_more(cls, value: float) -> float:

@@ -3,12 +3,14 @@
 from .breaker import BreakerState, CircuitBreaker
 from .bucket import RateLimiter, RateLimitStatus, TokenBucket, WindowQuota, parse_rate_limit_headers
 from .clock import Clock, SystemClock
+from .recovery import PageRecovery
 from .retry import RetryDecision, RetryPolicy, backoff_delay, parse_retry_after
 
 __all__ = [
     "BreakerState",
     "CircuitBreaker",
     "Clock",
+    "PageRecovery",
     "RateLimitStatus",
     "RateLimiter",
     "RetryDecision",
