@@ -1,14 +1,18 @@
 """The command line: ``check`` the API, ``get`` one resource, ``extract`` a collection to JSON Lines.
 
-``extract`` can be stopped at any point (Ctrl-C, a crash, a failed call) and run again with the
+``extract`` can be stopped at any point (Ctrl-C, SIGKILL, a failed call) and run again with the
 same arguments: it truncates the output to the last complete page recorded in its checkpoint
 (``<out>.checkpoint.json``) and continues from the next page, so no record is lost or written
-twice. Each error class exits with its own code (`EXIT_CODES`).
+twice (CF-PAGE-7). The checkpoint is written before the output file is created and after each
+page is on disk, so an output file never exists without one. Checkpoints are mode 0600: they
+hold the walk's URLs and parameters. Each error class exits with its own code (`EXIT_CODES`);
+an invalid setting exits 2, naming the variable and the rule.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -17,8 +21,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+import pydantic
+from pydantic_settings import SettingsError
+
 from .client import Connector
-from .errors import AuthError, ConnectorError, ErrorCode
+from .errors import AuthError, ConnectorError, ErrorCode, ParsingError
 from .pagination import PageState
 from .response import JSONValue
 
@@ -86,6 +93,21 @@ def _hint(connector: Connector, error: ConnectorError) -> str:
     return ""
 
 
+def _invalid_settings(error: pydantic.ValidationError | SettingsError, connector_class: type[Connector]) -> str:
+    """Name each invalid setting's variable and the rule it breaks; never its value, which may be a secret."""
+    prefix = str(connector_class.settings_class.model_config.get("env_prefix", ""))
+    if isinstance(error, SettingsError):  # a value the environment source could not parse at all
+        return f"error: invalid setting: {error}\nfix: correct or unset the {prefix}* variable it names"
+    lines, names = [], []
+    for problem in error.errors(include_input=False, include_url=False):
+        field = ".".join(str(part) for part in problem["loc"])
+        name = prefix + str(problem["loc"][0]).upper() if problem["loc"] else prefix
+        rule = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"error: invalid setting {name} ({field}): {rule}")
+        names.append(name)
+    return "\n".join([*lines, f"fix: correct or unset {', '.join(dict.fromkeys(names))} (environment or .env)"])
+
+
 def _check(connector: Connector, args: argparse.Namespace, out: TextIO) -> int:
     started = time.monotonic()
     response = connector.get(_path(connector, args.path))
@@ -121,52 +143,72 @@ class _Progress:
 def _read_checkpoint(path: Path) -> dict[str, JSONValue] | None:
     if not path.exists():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path} is not a checkpoint ({exc}); delete it or pass --restart") from exc
+    if not isinstance(data, dict) or not {"path", "params", "records", "pages", "bytes", "next"} <= data.keys():
         raise UsageError(f"{path} is not a checkpoint; delete it or pass --restart")
     return data
 
 
 def _write_checkpoint(path: Path, data: dict[str, JSONValue]) -> None:
+    """Replace the checkpoint in one step: a crash leaves the old one or the new one, mode 0600."""
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, path)  # atomic: a crash leaves the old checkpoint or the new one
+    temporary.unlink(missing_ok=True)  # a leftover of a crash: os.open keeps an existing file's mode
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+        handle.flush()
+        os.fsync(handle.fileno())  # on disk before it replaces the old one
+    os.replace(temporary, path)
+
+
+def _open_output(out: Path, size: int) -> io.BufferedWriter:
+    """Open the output for appending, cut to the ``size`` bytes its checkpoint vouches for."""
+    handle = out.open("ab")
+    if handle.seek(0, os.SEEK_END) < size:
+        handle.close()
+        raise UsageError(f"{out} is shorter than its checkpoint records ({size} bytes); pass --restart")
+    handle.truncate(size)  # drop a page written after the last checkpoint
+    return handle
 
 
 def _extract(connector: Connector, args: argparse.Namespace, err: TextIO) -> int:
     out: Path = args.out
     checkpoint = out.with_name(out.name + ".checkpoint.json")
-    if args.restart:
-        checkpoint.unlink(missing_ok=True)
-        out.unlink(missing_ok=True)
-    saved = _read_checkpoint(checkpoint)
-    if saved is None and out.exists():
-        raise UsageError(f"{out} exists without a checkpoint; pass --restart to overwrite it")
     path, params = _path(connector, args.resource), _params(args.param)
     saved_params: dict[str, JSONValue] = dict(params)
-    resume: PageState | None = None
-    records = pages = 0
-    if saved is not None:
-        if saved.get("path") != path or saved.get("params") != saved_params:
-            raise UsageError(f"{checkpoint} is for another extract; pass --restart to begin again")
-        if saved.get("next") is None:
-            print(f"{out} is already complete ({saved.get('records')} records)", file=err)
-            return 0
-        resume = PageState.from_json(saved["next"])
-        records, pages = int(str(saved["records"])), int(str(saved["pages"]))
-        with out.open("ab") as handle:
-            handle.truncate(int(str(saved["bytes"])))  # drop a page written after the last checkpoint
+    # The checkpoint comes first: from here on, the output never exists without one (CF-PAGE-7).
+    fresh: dict[str, JSONValue] = {"path": path, "params": saved_params, "records": 0, "pages": 0, "bytes": 0}
+    fresh.update({"next": None, "done": False})
+    saved = None if args.restart else _read_checkpoint(checkpoint)
+    if saved is None:
+        if out.exists() and not args.restart:
+            raise UsageError(f"{out} exists without a checkpoint; pass --restart to overwrite it")
+        _write_checkpoint(checkpoint, fresh)
+        saved = fresh
+    if saved["path"] != path or saved["params"] != saved_params:
+        raise UsageError(f"{checkpoint} is for another extract; pass --restart to begin again")
+    if saved.get("done", saved["next"] is None):  # checkpoints without "done" end with next = null
+        print(f"{out} is already complete ({saved['records']} records)", file=err)
+        return 0
+    try:
+        resume = None if saved["next"] is None else PageState.from_json(saved["next"])
+        records, pages, size = (int(str(saved[key])) for key in ("records", "pages", "bytes"))
+    except (ParsingError, ValueError) as exc:
+        raise UsageError(f"{checkpoint} is not a checkpoint ({exc}); pass --restart") from exc
     progress = _Progress(err)
-    with out.open("ab") as handle:
+    with _open_output(out, size) as handle:
         for page in connector.pages(path, params=params, resume=resume):
             for record in page.records:
                 handle.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
             handle.flush()
-            os.fsync(handle.fileno())
+            os.fsync(handle.fileno())  # the records are on disk before the checkpoint vouches for them
             records, pages = records + len(page.records), pages + 1
             state: dict[str, JSONValue] = {"path": path, "params": saved_params, "records": records, "pages": pages}
-            state["bytes"] = handle.tell()
-            state["next"] = page.next.to_json() if page.next else None
+            state.update({"bytes": handle.tell(), "next": page.next.to_json() if page.next else None})
+            state["done"] = page.next is None
             _write_checkpoint(checkpoint, state)
             progress.update(pages, records)
     progress.done(pages, records, out)
@@ -205,7 +247,15 @@ def main(
     except SystemExit as exit_:  # argparse has printed the usage message
         return int(exit_.code or 0)
     try:
-        with connector_class() as connector:
+        connector = connector_class()
+    except (pydantic.ValidationError, SettingsError) as error:
+        print(_invalid_settings(error, connector_class), file=err)
+        return EXIT_USAGE
+    except ConnectorError as error:  # a missing credential (CF-AUTH-2)
+        print(f"error: {error}", file=err)
+        return EXIT_CODES[error.code]
+    try:
+        with connector:
             if args.command == "check":
                 return _check(connector, args, out)
             if args.command == "get":
@@ -214,8 +264,11 @@ def main(
     except UsageError as error:
         print(f"error: {error}", file=err)
         return EXIT_USAGE
+    except OSError as error:  # the output or checkpoint cannot be written: a bad --out, a full disk
+        print(f"error: {error.strerror or error}: {error.filename}", file=err)
+        return EXIT_USAGE
     except ConnectorError as error:
-        hint = _hint(connector, error) if "connector" in locals() else ""
+        hint = _hint(connector, error)
         print(f"error: {error}" + (f"\nfix: {hint}" if hint else ""), file=err)
         return EXIT_CODES[error.code]
     except KeyboardInterrupt:

@@ -199,6 +199,12 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         " 10 000-record walk with default settings loses and repeats nothing.",
     ),
     Requirement(
+        "CF-PAGE-7",
+        "MUST",
+        "extract writes its checkpoint before its output and after each page; whatever stops it (a failed first"
+        " request, Ctrl-C, SIGKILL), the same command resumes or starts cleanly.",
+    ),
+    Requirement(
         "CF-HOOK-1",
         "MUST",
         "hooks run in this order: before_request (each attempt), after_response (each answer), on_retry "
@@ -271,7 +277,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "CF-SEC-7",
         "MUST",
         "kept URLs hold no credential: it is stripped from next links before Page, PageState, before_request"
-        " hooks or checkpoints see them, and sent once.",
+        " hooks or checkpoints see them, and sent once; checkpoints are mode 0600.",
     ),
     Requirement("CF-TEST-1", "MUST", "the tests run offline against a real local HTTP server on 127.0.0.1."),
     Requirement(

@@ -196,6 +196,33 @@ def test_invalid_settings_are_rejected_naming_the_field(field: str, value: objec
         Config(**{field: value})  # type: ignore[arg-type]
 
 
+@spec("CF-CONF-3")
+@pytest.mark.parametrize(
+    ("variable", "value", "rule"),
+    [("TIMEOUT_READ", "-1", "must be above 0"), ("MAX_RETRIES", "many", "valid integer")],
+)
+def test_the_command_line_names_an_invalid_setting_and_its_rule(
+    server: FaultServer, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, rule: str
+) -> None:
+    """A bad <PREFIX>_* variable: the variable and the rule on stderr, exit 2, no traceback, no secret, no call."""
+    import io
+
+    from ..api import cli
+
+    monkeypatch.setenv(ENV_PREFIX + "BASE_URL", server.url)
+    monkeypatch.setenv(ENV_PREFIX + "TOKEN", "tok-51e7-PLANTED")
+    monkeypatch.setenv(ENV_PREFIX + variable, value)
+    err = io.StringIO()
+    assert cli.main(["check"], connector_class=Connector, stdout=io.StringIO(), stderr=err) == cli.EXIT_USAGE
+    message = err.getvalue()
+    assert f"error: invalid setting {ENV_PREFIX}{variable} ({variable.lower()}): " in message
+    assert rule in message
+    assert "Traceback" not in message
+    assert "tok-51e7-PLANTED" not in message
+    assert f"={value}" not in message
+    assert server.received == []
+
+
 @spec("CF-LIFE-3", "CF-ERR-1")
 def test_disconnect_during_a_retry_wait_ends_the_call_with_unsupported(server: FaultServer) -> None:
     """A call whose retry is pending when the pool closes raises UnsupportedError, not RuntimeError."""
