@@ -21,7 +21,7 @@ from .core import CallFlow, ConnectorCore, Send, Sleep
 from .errors import ConnectorError, UnsupportedError, ValidationError
 from .events import Hooks
 from .observability import span, tracing_enabled
-from .pagination import Page, PageRequest, PageState, Paginator
+from .pagination import Page, PageRequest, PageSpec, PageState, Paginator
 from .resilience.clock import Clock, SystemClock
 from .response import JSONValue, Response
 from .settings import ConnectorSettings
@@ -98,8 +98,8 @@ class _Base:
             raise ValidationError(f"{request.url.host} is not the API's host; refusing to send credentials there")
         return request
 
-    def _paginator(self, path: str, params: QueryParams | None) -> Paginator:
-        return Paginator(self.settings.pagination, path, params, self.settings)
+    def _paginator(self, path: str, params: QueryParams | None, spec: PageSpec | None) -> Paginator:
+        return Paginator(self.settings.pagination, path, params, self.settings, spec=spec)
 
 
 class Connector(_Base):
@@ -297,29 +297,62 @@ class Connector(_Base):
         """Send a DELETE; see `request`."""
         return self.request("DELETE", path, params=params, headers=headers, timeout=timeout)
 
-    def pages(self, path: str, *, params: QueryParams | None = None, resume: PageState | None = None) -> Iterator[Page]:
-        """Yield every `Page` with the state to resume after it; start from ``resume`` when given."""
-        pager = self._paginator(path, params)
+    def pages(
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        resume: PageState | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
+    ) -> Iterator[Page]:
+        """Yield every `Page` with the state to resume after it; start from ``resume`` when given.
+
+        ``headers`` go with every page's request; ``spec`` says how this endpoint pages when it
+        differs from the settings (CF-PAGE-8).
+        """
+        pager = self._paginator(path, params, spec)
         request: PageRequest | None = pager.restore(resume) if resume else pager.first()
         while request is not None:
-            response = self.get(request.path, params=request.params or None)  # None keeps a next URL's query
+            # params=None keeps a next URL's own query
+            response = self.get(request.path, params=request.params or None, headers=headers)
             records = pager.records(response)
             request = pager.next(response, records)
             yield Page(records, pager.state(request) if request else None)
 
-    def paginate(self, path: str, *, params: QueryParams | None = None) -> Iterator[list[JSONValue]]:
+    def paginate(
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
+    ) -> Iterator[list[JSONValue]]:
         """Yield each page's records, lazily, until the paginator stops (see ``pagination.py``)."""
-        for page in self.pages(path, params=params):
+        for page in self.pages(path, params=params, headers=headers, spec=spec):
             if page.records:
                 yield page.records
 
-    def items(self, path: str, *, params: QueryParams | None = None) -> Iterator[JSONValue]:
+    def items(
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
+    ) -> Iterator[JSONValue]:
         """Yield every record of every page."""
-        for page in self.paginate(path, params=params):
+        for page in self.paginate(path, params=params, headers=headers, spec=spec):
             yield from page
 
     def paginate_concurrently(
-        self, path: str, *, params: QueryParams | None = None, concurrency: int | None = None
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        concurrency: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
     ) -> Iterator[list[JSONValue]]:
         """Yield each page's records in order, fetching up to ``concurrency`` pages at once when the total is known.
 
@@ -341,9 +374,9 @@ class Connector(_Base):
         """
         if concurrency is not None and concurrency < 1:
             raise ValidationError(f"concurrency must be at least 1, got {concurrency}")
-        pager = self._paginator(path, params)
+        pager = self._paginator(path, params, spec)
         first = pager.first()
-        response = self.get(first.path, params=first.params or None)
+        response = self.get(first.path, params=first.params or None, headers=headers)
         records = pager.records(response)
         plan = pager.remaining(response, records)
         if records:
@@ -351,7 +384,7 @@ class Connector(_Base):
         if plan is None:  # no total: one page after another
             request = pager.next(response, records)
             while request is not None:
-                response = self.get(request.path, params=request.params or None)
+                response = self.get(request.path, params=request.params or None, headers=headers)
                 records = pager.records(response)
                 request = pager.next(response, records)
                 if records:
@@ -360,14 +393,18 @@ class Connector(_Base):
         size = concurrency or self.settings.max_concurrency
         with ThreadPoolExecutor(max_workers=size, thread_name_prefix="paginate") as pool:
             for start in range(0, len(plan), size):
-                batch = [pool.submit(self._page_records, pager, planned) for planned in plan[start : start + size]]
+                batch = [
+                    pool.submit(self._page_records, pager, planned, headers) for planned in plan[start : start + size]
+                ]
                 for future in batch:
                     records = future.result()  # raises that page's error, in page order
                     if records:
                         yield records
 
-    def _page_records(self, pager: Paginator, request: PageRequest) -> list[JSONValue]:
-        return pager.records(self.get(request.path, params=request.params or None))
+    def _page_records(
+        self, pager: Paginator, request: PageRequest, headers: Mapping[str, str] | None
+    ) -> list[JSONValue]:
+        return pager.records(self.get(request.path, params=request.params or None, headers=headers))
 
 
 class AsyncConnector(_Base):
@@ -567,31 +604,62 @@ class AsyncConnector(_Base):
         return await self.request("DELETE", path, params=params, headers=headers, timeout=timeout)
 
     async def pages(
-        self, path: str, *, params: QueryParams | None = None, resume: PageState | None = None
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        resume: PageState | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
     ) -> AsyncIterator[Page]:
-        """Yield every `Page` with the state to resume after it; start from ``resume`` when given."""
-        pager = self._paginator(path, params)
+        """Yield every `Page` with the state to resume after it; start from ``resume`` when given.
+
+        ``headers`` go with every page's request; ``spec`` says how this endpoint pages when it
+        differs from the settings (CF-PAGE-8).
+        """
+        pager = self._paginator(path, params, spec)
         request: PageRequest | None = pager.restore(resume) if resume else pager.first()
         while request is not None:
-            response = await self.get(request.path, params=request.params or None)  # None keeps a next URL's query
+            # params=None keeps a next URL's own query
+            response = await self.get(request.path, params=request.params or None, headers=headers)
             records = pager.records(response)
             request = pager.next(response, records)
             yield Page(records, pager.state(request) if request else None)
 
-    async def paginate(self, path: str, *, params: QueryParams | None = None) -> AsyncIterator[list[JSONValue]]:
+    async def paginate(
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
+    ) -> AsyncIterator[list[JSONValue]]:
         """Yield each page's records, lazily, until the paginator stops (see ``pagination.py``)."""
-        async for page in self.pages(path, params=params):
+        async for page in self.pages(path, params=params, headers=headers, spec=spec):
             if page.records:
                 yield page.records
 
-    async def items(self, path: str, *, params: QueryParams | None = None) -> AsyncIterator[JSONValue]:
+    async def items(
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
+    ) -> AsyncIterator[JSONValue]:
         """Yield every record of every page."""
-        async for page in self.paginate(path, params=params):
+        async for page in self.paginate(path, params=params, headers=headers, spec=spec):
             for record in page:
                 yield record
 
     async def paginate_concurrently(
-        self, path: str, *, params: QueryParams | None = None, concurrency: int | None = None
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        concurrency: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
     ) -> AsyncIterator[list[JSONValue]]:
         """Yield each page's records in order, fetching up to ``concurrency`` pages at once when the total is known.
 
@@ -615,9 +683,9 @@ class AsyncConnector(_Base):
         """
         if concurrency is not None and concurrency < 1:
             raise ValidationError(f"concurrency must be at least 1, got {concurrency}")
-        pager = self._paginator(path, params)
+        pager = self._paginator(path, params, spec)
         first = pager.first()
-        response = await self.get(first.path, params=first.params or None)
+        response = await self.get(first.path, params=first.params or None, headers=headers)
         records = pager.records(response)
         plan = pager.remaining(response, records)
         if records:
@@ -625,7 +693,7 @@ class AsyncConnector(_Base):
         if plan is None:  # no total: one page after another
             request = pager.next(response, records)
             while request is not None:
-                response = await self.get(request.path, params=request.params or None)
+                response = await self.get(request.path, params=request.params or None, headers=headers)
                 records = pager.records(response)
                 request = pager.next(response, records)
                 if records:
@@ -633,18 +701,21 @@ class AsyncConnector(_Base):
             return
         size = concurrency or self.settings.max_concurrency
         for start in range(0, len(plan), size):
-            for records in await self._fetch_batch(pager, plan[start : start + size]):
+            for records in await self._fetch_batch(pager, plan[start : start + size], headers):
                 if records:
                     yield records
 
-    async def _fetch_batch(self, pager: Paginator, batch: list[PageRequest]) -> list[list[JSONValue]]:
+    async def _fetch_batch(
+        self, pager: Paginator, batch: list[PageRequest], headers: Mapping[str, str] | None
+    ) -> list[list[JSONValue]]:
         """Fetch ``batch`` concurrently; return each page's records in order or raise the first failure."""
         pages: list[list[JSONValue]] = [[] for _ in batch]
         failures: dict[int, Exception] = {}
 
         async def fetch(index: int, request: PageRequest) -> None:
             try:
-                pages[index] = pager.records(await self.get(request.path, params=request.params or None))
+                response = await self.get(request.path, params=request.params or None, headers=headers)
+                pages[index] = pager.records(response)
             except Exception as error:  # re-raised below, outside the task group, in page order
                 failures[index] = error
                 group.cancel_scope.cancel()
