@@ -7,6 +7,7 @@ server). The project's other tests do not depend on the description and run in t
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -30,14 +31,16 @@ def _run(project: Path, *command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _checks(project: Path, *tests: str) -> dict[str, str]:
-    """Run ruff, mypy --strict and the given test files; return the output of those that failed."""
+def _checks(project: Path, *tests: str, mypy: bool = True) -> dict[str, str]:
+    """Run ruff, mypy --strict (unless not ``mypy``) and the given test files; return the output of failures."""
     commands = {
         "ruff check": ("-m", "ruff", "check", "."),
         "ruff format": ("-m", "ruff", "format", "--check", "."),
         "mypy": ("-m", "mypy", "--strict", "src"),
         "pytest": ("-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:xdist", *tests),
     }
+    if not mypy:
+        del commands["mypy"]
     results = {name: _run(project, *command) for name, command in commands.items()}
     return {name: (r.stdout + r.stderr)[-3000:] for name, r in results.items() if r.returncode != 0}
 
@@ -401,3 +404,284 @@ for name, data in (
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "two" / "src" / "two_connector" / "operations.py").exists()
+
+
+# One list operation per way of paging the generator reads (codegen/paging.py), and the cases it must not page.
+PAGING_OPENAPI = """
+openapi: 3.0.3
+info: {title: Paging, version: "1"}
+servers: [{url: "https://api.example.com/v1"}]
+paths:
+  /cursor-items:
+    get:
+      operationId: listCursorItems
+      parameters:
+        - {name: after, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, maximum: 50}}
+        - {name: X-Tenant, in: header, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/Item"}}
+                  paging: {type: object, properties: {next: {type: object, properties: {after: {type: string}}}}}
+  /token-items:
+    get:
+      operationId: listTokenItems
+      parameters: [{name: page_token, in: query, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {$ref: "#/components/schemas/Item"}}
+                  next_page_token: {type: string, nullable: true}
+  /url-items:
+    get:
+      operationId: listUrlItems
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  results: {type: array, items: {$ref: "#/components/schemas/Item"}}
+                  next: {type: string, format: uri, nullable: true}
+  /jsonapi-items:
+    get:
+      operationId: listJsonapiItems
+      parameters: [{name: "page[size]", in: query, schema: {type: integer}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/vnd.api+json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/Item"}}
+                  links: {type: object, properties: {self: {type: string}, next: {type: string, format: uri}}}
+  /linked-items:
+    get:
+      operationId: listLinkedItems
+      parameters: [{name: per_page, in: query, schema: {type: integer}}]
+      responses:
+        "200":
+          description: ok
+          headers: {Link: {schema: {type: string}}}
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Item"}}
+  /paged-items:
+    get:
+      operationId: listPagedItems
+      parameters:
+        - {name: page, in: query, schema: {type: integer, minimum: 0}}
+        - {name: per_page, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Item"}}}
+  /offset-items:
+    get:
+      operationId: listOffsetItems
+      parameters:
+        - {name: offset, in: query, schema: {type: integer}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {records: {type: array, items: {$ref: "#/components/schemas/Item"}}}}
+  /speakeasy-items:
+    get:
+      operationId: listSpeakeasyItems
+      parameters:
+        - {name: since, in: query, schema: {type: string}}
+        - {name: count, in: query, schema: {type: integer, maximum: 30}}
+      x-speakeasy-pagination:
+        type: cursor
+        inputs: [{name: since, in: parameters, type: cursor}, {name: count, in: parameters, type: limit}]
+        outputs: {nextCursor: $.meta.cursor, results: $.entries}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  entries: {type: array, items: {$ref: "#/components/schemas/Item"}}
+                  meta: {type: object, properties: {cursor: {type: string}}}
+  /fern-items:
+    get:
+      operationId: listFernItems
+      parameters: [{name: pageNumber, in: query, schema: {type: integer}}]
+      x-fern-pagination: {offset: $request.pageNumber, results: $response.values}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {values: {type: array, items: {$ref: "#/components/schemas/Item"}}}}
+  /own-items:
+    get:
+      operationId: listOwnItems
+      parameters:
+        - {name: skip, in: query, schema: {type: integer}}
+        - {name: top, in: query, schema: {type: integer}}
+      x-pagination: {kind: offset, records_path: rows, page_param: skip, page_size_param: top, page_size: 25}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {rows: {type: array, items: {$ref: "#/components/schemas/Item"}}}}
+  /off-items:
+    get:
+      operationId: listOffItems
+      parameters: [{name: cursor, in: query, schema: {type: string}}]
+      x-pagination: false
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/Item"}}
+                  next_cursor: {type: string}
+  /whole-list:
+    get:
+      operationId: listWhole
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Item"}}}
+  /vendor/{id}:
+    get:
+      operationId: getVendorItem
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/vnd.acme.v2+json: {schema: {$ref: "#/components/schemas/Item"}}
+        default:
+          description: error
+          content:
+            application/problem+json: {schema: {type: object}}
+components:
+  schemas:
+    Item: {type: object, required: [id], properties: {id: {type: string}, state: {type: string, enum: [on, off]}}}
+"""
+
+EXPECTED_PAGING: dict[str, dict[str, object]] = {
+    "iter_cursor_items": {"kind": "cursor", "records_path": "data", "page_param": "after", "page_size_param": "limit",
+                          "page_size": 50, "next_path": "paging.next.after"},
+    "iter_token_items": {"kind": "cursor", "records_path": "items", "page_param": "page_token",
+                         "next_path": "next_page_token"},
+    "iter_url_items": {"kind": "next_url", "records_path": "results", "next_path": "next"},
+    "iter_jsonapi_items": {"kind": "next_url", "records_path": "data", "page_size_param": "page[size]",
+                           "next_path": "links.next"},
+    "iter_linked_items": {"kind": "link_header", "page_size_param": "per_page"},
+    "iter_paged_items": {"kind": "page", "page_param": "page", "page_size_param": "per_page", "start": 0},
+    "iter_offset_items": {"kind": "offset", "records_path": "records", "page_param": "offset",
+                          "page_size_param": "limit"},
+    "iter_speakeasy_items": {"kind": "cursor", "records_path": "entries", "page_param": "since",
+                             "page_size_param": "count", "page_size": 30, "next_path": "meta.cursor"},
+    "iter_fern_items": {"kind": "page", "records_path": "values", "page_param": "pageNumber"},
+    "iter_own_items": {"kind": "offset", "records_path": "rows", "page_param": "skip", "page_size_param": "top",
+                       "page_size": 25},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def paging_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A connector rendered from PAGING_OPENAPI, and what its copy printed."""
+    folder = tmp_path_factory.mktemp("paging")
+    description = folder / "openapi.yaml"
+    description.write_text(PAGING_OPENAPI)
+    result = copier_cli(
+        "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", "--data", "connector_name=Paging", "--data",
+        "api_source=openapi", "--data", f"api_source_path={description}", str(ROOT), str(folder / "p"), cwd=folder,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return folder / "p", result.stdout + result.stderr
+
+
+def _pagination_table(operations: str) -> dict[str, dict[str, object]]:
+    """Return ``iterator -> PageSpec's keyword arguments`` from a generated module's PAGINATION."""
+    for node in ast.parse(operations).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "PAGINATION":
+            assert isinstance(node.value, ast.Dict)
+            calls = [value for value in node.value.values if isinstance(value, ast.Call)]
+            keys = [ast.literal_eval(key) for key in node.value.keys if key is not None]
+            return {
+                key: {str(kw.arg): ast.literal_eval(kw.value) for kw in call.keywords}
+                for key, call in zip(keys, calls, strict=True)
+            }
+    return {}
+
+
+def test_each_list_operation_pages_the_way_its_description_says(paging_project: tuple[Path, str]) -> None:
+    """Cursor, token, next URL, JSON:API links, Link header, page, offset and three vendor extensions each
+    give their operation its own PageSpec; x-pagination: false and a list without paging give no iterator."""
+    project, output = paging_project
+    operations, _ = _generated(project, "paging_connector")
+    assert _pagination_table(operations) == EXPECTED_PAGING
+    assert "def iter_off_items(" not in operations
+    assert "def iter_whole(" not in operations
+    assert "codegen: pagination: 10 of 12 list operations get an iterator" in output
+    assert (
+        "codegen:   iter_cursor_items: cursor (after <- paging.next.after, limit=50), records at data; inferred"
+        in output
+    )
+    assert "codegen:   iter_speakeasy_items: cursor (since <- meta.cursor, count=30)" in output
+    # The tenant header goes with every page; the iterator leaves out what the paginator sets.
+    flat = " ".join(operations.split())  # the same whatever the formatter's line breaks
+    sent = 'headers=typed.headers({"X-Tenant": x_tenant}), spec=PAGINATION["iter_cursor_items"]'
+    assert f'self.items( "cursor-items", {sent}' in flat
+    assert "def iter_cursor_items(self, *, x_tenant: str) -> Iterator[models.Item]:" in operations
+
+
+def test_accept_names_the_media_types_an_operation_declares(paging_project: tuple[Path, str]) -> None:
+    """A vendor +json answer (and its +json error) is asked for by name; plain JSON keeps the default Accept."""
+    operations, _ = _generated(paging_project[0], "paging_connector")
+    assert '"Accept": "application/vnd.acme.v2+json, application/problem+json"' in operations
+    assert '"Accept": "application/vnd.api+json"' in operations  # the JSON:API list, on every page
+    assert operations.count('"Accept"') == 2 * 3  # the vendor method, and the JSON:API method and iterator, twice each
+
+
+def test_paging_connector_passes_its_checks(paging_project: tuple[Path, str]) -> None:
+    """Each generated method, and each iterator over pages answered as its spec says (mypy: the realworld renders)."""
+    failures = _checks(paging_project[0], "tests/test_operations.py", "tests/conformance/test_typed.py", mypy=False)
+    assert not failures, failures
+
+
+def test_the_pagination_answer_wins_where_it_fits(paging_project: tuple[Path, str], tmp_path: Path) -> None:
+    """An offset answer pages the operation that takes its parameter by the settings; the others keep their own."""
+    project = tmp_path / "answered"
+    shutil.copytree(paging_project[0], project)
+    answers = project / ".copier-answers.yml"
+    answered = "pagination: offset\npage_param: offset\npage_size_param: limit\nrecords_path: records"
+    answers.write_text(answers.read_text().replace("pagination: none", answered))
+    result = _run(project, "-m", "codegen")
+    assert result.returncode == 0, result.stderr
+    assert "codegen:   iter_offset_items: as the pagination answer says" in result.stdout
+    table = _pagination_table(_generated(project, "paging_connector")[0])
+    assert "iter_offset_items" not in table
+    assert table["iter_cursor_items"] == EXPECTED_PAGING["iter_cursor_items"]

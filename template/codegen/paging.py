@@ -218,17 +218,22 @@ def _next_cursor(fields: list[tuple[str, Any]], parameter: str) -> str | None:
     return min(scored)[1] if scored else None
 
 
+def _bounded(schema: Any) -> int:
+    """Return the page size to ask for: 100, or what the page-size parameter's minimum and maximum allow."""
+    size = PAGE_SIZE
+    maximum, minimum = (schema.get("maximum"), schema.get("minimum")) if isinstance(schema, dict) else (None, None)
+    if isinstance(maximum, (int, float)) and not isinstance(maximum, bool):
+        size = min(size, int(maximum))
+    if isinstance(minimum, (int, float)) and not isinstance(minimum, bool):
+        size = max(size, int(minimum))
+    return size
+
+
 def _size(parameters: dict[str, Any]) -> tuple[str, int]:
-    """Return the page-size parameter and the size to ask for: 100, or less if its maximum says so."""
+    """Return the page-size parameter (by its name) and the size to ask for."""
     for wire, schema in parameters.items():
-        if _key(wire) in _SIZE_PARAMETERS and (_types(schema) or ["integer"])[0] in ("integer", "number", "string"):
-            size = PAGE_SIZE
-            maximum, minimum = schema.get("maximum"), schema.get("minimum")
-            if isinstance(maximum, (int, float)) and not isinstance(maximum, bool):
-                size = min(size, int(maximum))
-            if isinstance(minimum, (int, float)) and not isinstance(minimum, bool):
-                size = max(size, int(minimum))
-            return wire, size
+        if _key(wire) in _SIZE_PARAMETERS:
+            return wire, _bounded(schema)
     return "", PAGE_SIZE
 
 
@@ -256,7 +261,7 @@ def _from_speakeasy(extension: dict[str, Any], parameters: dict[str, Any]) -> Pa
     if records is None:
         return f"x-speakeasy-pagination results {outputs.get('results')!r} is not a plain path"
     size_param = inputs.get("limit", "")
-    size = _size({size_param: parameters.get(size_param, {})})[1] if size_param else PAGE_SIZE
+    size = _bounded(parameters.get(size_param)) if size_param else PAGE_SIZE
     kind = extension.get("type")
     source = "x-speakeasy-pagination"
     if kind == "offsetLimit" and "page" in inputs:
@@ -289,7 +294,7 @@ def _from_fern(extension: dict[str, Any], parameters: dict[str, Any]) -> Paging 
     size_param, size = _size(parameters)
     step = _request_name(extension.get("step"))
     if step:
-        size_param, size = _size({step: parameters.get(step, {})})
+        size_param, size = step, _bounded(parameters.get(step))
     source = "x-fern-pagination"
     if "cursor" in extension:
         cursor = _request_name(extension["cursor"])
