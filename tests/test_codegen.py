@@ -140,8 +140,14 @@ def _write_samples(folder: Path) -> Path:
     (folder / "contacts.json").write_text(
         json.dumps(
             [
-                {"id": "1", "created_at": "2026-01-02T03:04:05Z", "phone": None, "nickname": None},
-                {"id": "2", "created_at": "2026-02-03T04:05:06+01:00", "tags": ["x"], "nickname": "Al"},
+                {"id": "1", "created_at": "2026-01-02T03:04:05Z", "phone": None, "nickname": None, "status": "active"},
+                {
+                    "id": "2",
+                    "created_at": "2026-02-03T04:05:06+01:00",
+                    "tags": ["x"],
+                    "nickname": "Al",
+                    "status": "lapsed",
+                },
             ]
         )
     )
@@ -170,6 +176,7 @@ def test_json_samples_give_typed_models_that_the_methods_return(tmp_path: Path) 
     assert "phone: Any | None = None" in models  # only ever null: any JSON value
     assert "founded: date" in models
     assert "synced: str" in models  # not a timestamp to the model's own parser
+    assert "status: str" in models  # two values seen are no closed list: any other parses too (CF-VAL-3)
     assert "def list_contacts(self) -> list[models.Contact]:" in operations
     assert "def iter_contacts(self) -> Iterator[models.Contact]:" in operations
     assert "def get_contact(self, *, contact_id: str) -> models.Contact:" in operations
@@ -586,7 +593,7 @@ paths:
             application/problem+json: {schema: {type: object}}
 components:
   schemas:
-    Item: {type: object, required: [id], properties: {id: {type: string}, state: {type: string, enum: [on, off]}}}
+    Item: {type: object, required: [id], properties: {id: {type: string}, state: {type: string, enum: [active, paused]}}}
 """
 
 EXPECTED_PAGING: dict[str, dict[str, object]] = {
@@ -670,6 +677,22 @@ def test_paging_connector_passes_its_checks(paging_project: tuple[Path, str]) ->
     """Each generated method, and each iterator over pages answered as its spec says (mypy: the realworld renders)."""
     failures = _checks(paging_project[0], "tests/test_operations.py", "tests/conformance/test_typed.py", mypy=False)
     assert not failures, failures
+
+
+def test_answer_models_keep_enum_values_the_description_does_not_list(paging_project: tuple[Path, str]) -> None:
+    """An unlisted state is kept in a parsed answer; a body built with one is refused (CF-VAL-3)."""
+    script = (
+        "import pydantic\nfrom paging_connector import models, typed\n"
+        "item = typed.parse(models.Item, {'id': '1', 'state': 'archived'})\nassert item.state == 'archived'\n"
+        "assert typed.parse(list[models.Item], [{'id': '2', 'state': 'paused'}])[0].state == 'paused'\n"
+        "try:\n    models.Item(id='3', state='archived')\nexcept pydantic.ValidationError:\n    print('refused')\n"
+    )
+    result = _run(paging_project[0], "-c", script)
+    assert result.stdout.strip() == "refused", result.stderr
+    assert (
+        'state: Annotated[Literal["active", "paused"] | str, OPEN] | None = None'
+        in _generated(paging_project[0], "paging_connector")[1]
+    )
 
 
 def test_the_pagination_answer_wins_where_it_fits(paging_project: tuple[Path, str], tmp_path: Path) -> None:

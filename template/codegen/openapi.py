@@ -33,7 +33,8 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _RESERVED_CLASSES = frozenset(
     {
         "Annotated", "Any", "AnyUrl", "AwareDatetime", "BaseModel", "ConfigDict", "Decimal", "Enum", "Field",
-        "Literal", "Model", "NaiveDatetime", "Optional", "RootModel", "UUID", "Union", "date", "datetime", "time",
+        "Literal", "Model", "NaiveDatetime", "OPEN", "Optional", "RootModel", "UUID", "Union", "date", "datetime",
+        "time",
     }
 )  # fmt: skip
 # A method's own names: itself, its body, and the modules ``models`` and ``typed`` its code uses.
