@@ -593,7 +593,10 @@ paths:
             application/problem+json: {schema: {type: object}}
 components:
   schemas:
-    Item: {type: object, required: [id], properties: {id: {type: string}, state: {type: string, enum: [active, paused]}}}
+    Item:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, state: {type: string, enum: [active, paused]}}
 """
 
 EXPECTED_PAGING: dict[str, dict[str, object]] = {

@@ -196,7 +196,8 @@ def test_every_graphql_feature_renders_a_checked_connector(tmp_path: Path) -> No
         "import pydantic\nfrom shop_connector import models, typed\n"
         "made = typed.parse(models.CreateProduct, {'productCreate': {'id': '1', 'title': 't', 'status': 'UNLISTED'}})\n"
         "assert made.product_create is not None and made.product_create.status == 'UNLISTED'\n"
-        "try:\n    models.ProductInput(title='t', status='UNLISTED')\nexcept pydantic.ValidationError:\n    print('refused')\n"
+        "try:\n    models.ProductInput(title='t', status='UNLISTED')\n"
+        "except pydantic.ValidationError:\n    print('refused')\n"
     )
     result = _run(project, "-c", script)
     assert result.stdout.strip() == "refused", result.stderr
