@@ -79,7 +79,8 @@ def generate(project: Project, kind: str, description: Path | None) -> Result:
     )
     if kind == "openapi" and description is not None:
         source = description.relative_to(project.root).as_posix()
-        generated = plan_openapi(load_openapi(description), source, pagination)
+        auth = (project.answer("auth", "none"), project.answer("auth_param_name"))
+        generated = plan_openapi(load_openapi(description), source, pagination, auth)
     elif kind == "json_samples":
         generated = plan_samples(load_samples(project.api / "samples"), "api/samples", pagination)
     else:

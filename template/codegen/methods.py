@@ -99,6 +99,8 @@ def _call(operation: Operation, parameters: tuple[Parameter, ...], *, method: bo
         parts.append("headers=typed.headers({" + ", ".join(headers) + "})")
     if body:
         parts.append("json=typed.dump(body)")
+    if method and operation.security is not None:
+        parts.append(f"security={python_literal(operation.security)}")
     if not method and operation.iteration is not None and operation.iteration.spec is not None:
         parts.append(f"spec=PAGINATION[{python_literal(operation.iteration.name)}]")
     return ", ".join(parts)
@@ -172,7 +174,8 @@ def _documented(operation: Operation) -> Operation:
 # Names the generated module already uses: an alias may not take one.
 _TAKEN = frozenset(
     {"Annotated", "AsyncIterator", "AsyncOperations", "Field", "Final", "Iterator", "JSONValue", "Literal",
-     "OPERATIONS", "Operations", "PAGINATION", "PageSpec", "datetime", "models", "typed"}
+     "OPERATIONS", "OperationSettings", "Operations", "PAGINATION", "PageSpec", "SecretStr", "SecurityScheme",
+     "ConnectorSettings", "ClassVar", "datetime", "models", "typed"}
 )  # fmt: skip
 _SPEC_DEFAULTS = {"records_path": "", "page_param": "", "page_size_param": "", "page_size": 100, "next_path": "",
                   "start": None}  # fmt: skip
@@ -229,7 +232,13 @@ def _isort_order(name: str) -> tuple[int, str]:
     return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
 
 
-def _imports(operations: list[Operation], base_module: str, bases: tuple[str, str], extra: str = "") -> list[str]:
+def _imports(
+    operations: list[Operation],
+    base_module: str,
+    bases: tuple[str, str],
+    extra: str = "",
+    generated: Generated | None = None,
+) -> list[str]:
     """Return the import lines the module needs, in isort's order (``extra``: more type text to scan)."""
     text = (
         extra
@@ -241,6 +250,9 @@ def _imports(operations: list[Operation], base_module: str, bases: tuple[str, st
         )
     )
     typing = ["Final"] + [name for name in ("Annotated", "Literal") if f"{name}[" in text]
+    schemes = generated.schemes if generated is not None else []
+    if schemes:
+        typing.append("ClassVar")
     iterators = [
         name
         for name, used in (
@@ -255,12 +267,15 @@ def _imports(operations: list[Operation], base_module: str, bases: tuple[str, st
     if iterators:
         lines.append(f"from collections.abc import {', '.join(iterators)}")
     lines.append(f"from typing import {', '.join(sorted(typing))}")
-    if "Field(" in text:
-        lines.append("from pydantic import Field")
+    pydantic = [name for name, used in (("Field", "Field(" in text), ("SecretStr", schemes)) if used]
+    if pydantic:
+        lines.append(f"from pydantic import {', '.join(pydantic)}")
     lines.append("from . import models, typed" if "models." in text else "from . import typed")
     lines.append(f"from {base_module} import {', '.join(sorted(bases))}")
     if any(op.iteration and op.iteration.spec for op in operations):
         lines.append("from .pagination import PageSpec")
+    if generated is not None:
+        lines.append(f"from .settings import ConnectorSettings{', SecurityScheme' if schemes else ''}")
     if "JSONValue" in text:
         lines.append("from .response import JSONValue")
     return lines
@@ -288,18 +303,23 @@ def render_operations(
         for op in operations
         if op.iteration is not None and op.iteration.spec is not None
     }
+    exported = ["OPERATIONS", "PAGINATION"] if paginated else ["OPERATIONS"]
     source = environment.get_template("operations.py.j2").render(
         title=title,
         source=generated.source,
         operations=operations,
         aliases=aliases,
         paginated=paginated,
-        exported=sorted(
-            ["OPERATIONS", "AsyncOperations", "Operations", *(["PAGINATION"] if paginated else []), *aliases],
-            key=_isort_order,
-        ),
+        exported=sorted(["AsyncOperations", "OperationSettings", "Operations", *exported, *aliases], key=_isort_order),
+        schemes=generated.schemes,
         planned=[method for op in operations for method in _methods(op)],
-        imports=_imports(operations, base_module, bases, extra=" ".join(choices for choices, _ in aliases.values())),
+        imports=_imports(
+            operations,
+            base_module,
+            bases,
+            extra=" ".join(choices for choices, _ in aliases.values()),
+            generated=generated,
+        ),
         base=bases[0],
         async_base=bases[1],
     )

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from .names import camel, python_literal, snake, unique
 from .paging import Paging, infer_paging, is_list
 from .plan import Body, Generated, Iteration, Operation, Pagination, Parameter
+from .security import SecurityPlanner
 from .spec import Document, resolve
 
 __all__ = ["RESERVED_METHODS", "plan_openapi", "usable_pattern"]
@@ -105,10 +106,11 @@ def _summary(operation: Document, fallback: str) -> str:
 class _Planner:
     """One pass over one document; see `plan_openapi`."""
 
-    def __init__(self, document: Document, source: str, pagination: Pagination) -> None:
+    def __init__(self, document: Document, source: str, pagination: Pagination, auth: tuple[str, str]) -> None:
         self.document = copy.deepcopy(document)
         self.source = source
         self.pagination = pagination
+        self.security = SecurityPlanner(self.document, *auth)
         self.warnings: list[str] = []
         components = self.document.setdefault("components", {})
         self.schemas: dict[str, Any] = components.setdefault("schemas", {})
@@ -179,8 +181,14 @@ class _Planner:
             if parameter.location == "path":
                 path = path.replace("{" + parameter.wire + "}", "{" + parameter.name + "}")
         summary = _summary(operation, where)
-        iteration = self.iteration(where, method, name, operation, [*shared, *(operation.get("parameters") or [])],
-                                   parameters, response_schema, response)  # fmt: skip
+        security, problem = self.security.security(operation)
+        if problem:
+            self.warnings.append(f"{where}: {problem}")
+        raw = [*shared, *(operation.get("parameters") or [])]
+        iteration = self.iteration(where, method, name, operation, raw, parameters, response_schema, response)
+        if iteration is not None and security is not None:
+            self.warnings.append(f"{where}: no iterator: pages are sent with the default scheme, it needs {security!r}")
+            iteration = None
         return Operation(
             name=name,
             method=method.upper(),
@@ -193,6 +201,7 @@ class _Planner:
             deprecated=bool(operation.get("deprecated")),
             iteration=iteration,
             accept=accept(operation.get("responses") or {}, self.deref),
+            security=security,
         )
 
     def method_name(self, operation_id: object, method: str, route: str) -> str:
@@ -526,9 +535,14 @@ def _schema_nodes(schemas: dict[str, Any], where: str) -> list[tuple[str, dict[s
     return found
 
 
-def plan_openapi(document: Document, source: str, pagination: Pagination | None = None) -> Generated:
-    """Plan the methods and models of an OpenAPI 3 ``document`` read from ``source``."""
-    planner = _Planner(document, source, pagination or Pagination())
+def plan_openapi(
+    document: Document, source: str, pagination: Pagination | None = None, auth: tuple[str, str] = ("none", "")
+) -> Generated:
+    """Plan the methods and models of an OpenAPI 3 ``document`` read from ``source``.
+
+    ``auth`` is the connector's ``(auth, auth_param_name)`` answers: the default security scheme.
+    """
+    planner = _Planner(document, source, pagination or Pagination(), auth)
     planner.rename_schemas()
     planner.drop_unusable_patterns()
     operations = planner.operations()
@@ -541,7 +555,12 @@ def plan_openapi(document: Document, source: str, pagination: Pagination | None 
         "paths": {},
         "components": planner.document.get("components", {}),
     }
-    return Generated(operations, models_input, source, planner.warnings, notes=notes)
+    schemes = list(planner.security.schemes.values())
+    overridden = [op for op in operations if op.security is not None]
+    if overridden:
+        notes.append(f"security: {len(overridden)} operations use another scheme than the default")
+        notes += [f"  {op.name}: {op.security}" for op in overridden]
+    return Generated(operations, models_input, source, planner.warnings, notes=notes, schemes=schemes)
 
 
 def _paging_note(iteration: Iteration) -> str:

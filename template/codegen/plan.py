@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from .paging import Paging
+    from .security import Scheme
 
 __all__ = ["Body", "Generated", "Iteration", "Operation", "Pagination", "Parameter"]
 
@@ -59,6 +60,7 @@ class Operation:
     deprecated: bool = False
     iteration: Iteration | None = None
     accept: str = ""  # the Accept header the operation declares; "": the connector's default
+    security: str | None = None  # the scheme its calls name ("none" or a Scheme's name); None: the default
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,4 @@ class Generated:
     warnings: list[str] = field(default_factory=list)
     openapi_version: str = "3.0.3"
     notes: list[str] = field(default_factory=list)  # what the render output says: which operations paginate
+    schemes: list[Scheme] = field(default_factory=list)  # schemes operations use instead of the default

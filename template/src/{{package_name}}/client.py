@@ -16,7 +16,7 @@ from typing import ClassVar, TypeVar
 import anyio
 import httpx
 
-from .auth import build_auth
+from .auth import build_auth, build_scheme_auth
 from .core import CallFlow, ConnectorCore, Send, Sleep
 from .errors import ConnectorError, UnsupportedError, ValidationError
 from .events import Hooks
@@ -55,6 +55,8 @@ class _Base:
         self._transport = transport
         self._closed = False
         self._auth = build_auth(self.settings, self.clock.now, on_token=self.core.add_secret)
+        self._scheme_auths: dict[str, httpx.Auth | None] = {"none": None}
+        self._schemes_lock = threading.Lock()
         self._setup()
 
     def _setup(self) -> None:
@@ -97,6 +99,24 @@ class _Base:
         if "://" in path and not same_origin(request.url, client.base_url):
             raise ValidationError(f"{request.url.host} is not the API's host; refusing to send credentials there")
         return request
+
+    def _auth_for(self, security: str | None) -> httpx.Auth | None:
+        """Return the auth flow of a call: the default, none, or a scheme of ``settings.security_schemes``.
+
+        A scheme's flow is built on first use, so its credentials are needed only by the operations
+        that use it; each flow is kept, so an OAuth2 token is fetched once (CF-AUTH-5).
+        """
+        if security is None:
+            return self._auth
+        with self._schemes_lock:
+            if security not in self._scheme_auths:
+                scheme = next((s for s in self.settings.security_schemes if s.name == security), None)
+                if scheme is None:
+                    known = ", ".join(["none", *(s.name for s in self.settings.security_schemes)])
+                    raise ValidationError(f"security scheme {security!r} is not one of this connector's: {known}")
+                auth = build_scheme_auth(self.settings, scheme, self.clock.now, on_token=self.core.add_secret)
+                self._scheme_auths[security] = auth
+            return self._scheme_auths[security]
 
     def _paginator(self, path: str, params: QueryParams | None, spec: PageSpec | None) -> Paginator:
         return Paginator(self.settings.pagination, path, params, self.settings, spec=spec)
@@ -170,6 +190,7 @@ class Connector(_Base):
         timeout: float | None = None,
         cost: float = 1.0,
         idempotent: bool | None = None,
+        security: str | None = None,
     ) -> Response:
         """Send one logical call through the resilience layer and return its `Response`.
 
@@ -183,6 +204,8 @@ class Connector(_Base):
             cost: What the call takes from the rate limiter: 1 per request, or query points.
             idempotent: Whether sending the call twice is harmless; by default GET, HEAD, OPTIONS,
                 PUT and DELETE are, and POST and PATCH only with the idempotency header.
+            security: The security scheme of this call, when not the default ``auth``: ``"none"``,
+                or the name of one of ``settings.security_schemes`` (CF-AUTH-5).
 
         Raises:
             ConnectorError: A subclass naming what failed, after retries where they apply.
@@ -192,20 +215,21 @@ class Connector(_Base):
         client = self._client
         if client is None:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
+        auth = self._auth_for(security)
         request = self._build(client, method, path, params, json, headers, timeout)
         flow = self.core.call(request, cost=cost, idempotent=idempotent)
         if not tracing_enabled():
-            return self._drive(flow, client)
+            return self._drive(flow, client, auth)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
-            return self._drive(flow, client)
+            return self._drive(flow, client, auth)
 
-    def _drive(self, flow: CallFlow, client: httpx.Client) -> Response:
+    def _drive(self, flow: CallFlow, client: httpx.Client, auth: httpx.Auth | None) -> Response:
         try:
-            return self._run(flow, client)
+            return self._run(flow, client, auth)
         finally:
             flow.close()  # an interrupted call still releases what the core reserved
 
-    def _run(self, flow: CallFlow, client: httpx.Client) -> Response:
+    def _run(self, flow: CallFlow, client: httpx.Client, auth: httpx.Auth | None) -> Response:
         action = next(flow)
         while True:
             try:
@@ -214,7 +238,7 @@ class Connector(_Base):
                     action = flow.send(None)
                     continue
                 try:
-                    response = self._send(client, action)
+                    response = self._send(client, action, auth)
                 except ConnectorError as error:
                     action = flow.throw(error)
                 else:
@@ -223,14 +247,14 @@ class Connector(_Base):
                 result: Response = stop.value
                 return result
 
-    def _send(self, client: httpx.Client, action: Send) -> httpx.Response:
+    def _send(self, client: httpx.Client, action: Send, auth: httpx.Auth | None) -> httpx.Response:
         if client.is_closed:  # disconnect() ran while this call waited to retry
             raise UnsupportedError(f"{type(self).__name__} was disconnected during the call")
         with self._lock:
             self._in_flight += 1
         try:
             with self._slots:
-                return client.send(action.request, auth=self._auth)
+                return client.send(action.request, auth=auth)
         except HTTPX_EXCEPTIONS as exc:
             raise translate_httpx_error(exc, action.request, self.core.redactor) from exc
         finally:
@@ -476,6 +500,7 @@ class AsyncConnector(_Base):
         timeout: float | None = None,
         cost: float = 1.0,
         idempotent: bool | None = None,
+        security: str | None = None,
     ) -> Response:
         """Send one logical call through the resilience layer and return its `Response`.
 
@@ -489,6 +514,8 @@ class AsyncConnector(_Base):
             cost: What the call takes from the rate limiter: 1 per request, or query points.
             idempotent: Whether sending the call twice is harmless; by default GET, HEAD, OPTIONS,
                 PUT and DELETE are, and POST and PATCH only with the idempotency header.
+            security: The security scheme of this call, when not the default ``auth``: ``"none"``,
+                or the name of one of ``settings.security_schemes`` (CF-AUTH-5).
 
         Raises:
             ConnectorError: A subclass naming what failed, after retries where they apply.
@@ -498,20 +525,21 @@ class AsyncConnector(_Base):
         client = self._client
         if client is None:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
+        auth = self._auth_for(security)
         request = self._build(client, method, path, params, json, headers, timeout)
         flow = self.core.call(request, cost=cost, idempotent=idempotent)
         if not tracing_enabled():
-            return await self._drive(flow, client)
+            return await self._drive(flow, client, auth)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
-            return await self._drive(flow, client)
+            return await self._drive(flow, client, auth)
 
-    async def _drive(self, flow: CallFlow, client: httpx.AsyncClient) -> Response:
+    async def _drive(self, flow: CallFlow, client: httpx.AsyncClient, auth: httpx.Auth | None) -> Response:
         try:
-            return await self._run(flow, client)
+            return await self._run(flow, client, auth)
         finally:
             flow.close()  # a cancelled call still releases what the core reserved
 
-    async def _run(self, flow: CallFlow, client: httpx.AsyncClient) -> Response:
+    async def _run(self, flow: CallFlow, client: httpx.AsyncClient, auth: httpx.Auth | None) -> Response:
         action = next(flow)
         while True:
             try:
@@ -520,7 +548,7 @@ class AsyncConnector(_Base):
                     action = flow.send(None)
                     continue
                 try:
-                    response = await self._send(client, action)
+                    response = await self._send(client, action, auth)
                 except ConnectorError as error:
                     action = flow.throw(error)
                 else:
@@ -529,7 +557,7 @@ class AsyncConnector(_Base):
                 result: Response = stop.value
                 return result
 
-    async def _send(self, client: httpx.AsyncClient, action: Send) -> httpx.Response:
+    async def _send(self, client: httpx.AsyncClient, action: Send, auth: httpx.Auth | None) -> httpx.Response:
         if client.is_closed:  # disconnect() ran while this call waited to retry
             raise UnsupportedError(f"{type(self).__name__} was disconnected during the call")
         if self._in_flight == 0:
@@ -537,7 +565,7 @@ class AsyncConnector(_Base):
         self._in_flight += 1
         try:
             async with self._slots:
-                return await client.send(action.request, auth=self._auth)
+                return await client.send(action.request, auth=auth)
         except HTTPX_EXCEPTIONS as exc:
             raise translate_httpx_error(exc, action.request, self.core.redactor) from exc
         finally:

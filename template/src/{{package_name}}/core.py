@@ -82,7 +82,7 @@ class ConnectorCore:
         self.hooks = hooks
         self.inspectors: list[ResponseInspector] = []
         self._request_id_headers = tuple(name.lower() for name in settings.request_id_headers)
-        self.redactor = Redactor(settings.secret_values(), names=[settings.auth_param_name])
+        self.redactor = Redactor(settings.secret_values(), names=settings.credential_names())
         redact_library_logs(settings.secret_values())
         self.retry = RetryPolicy(
             max_retries=settings.max_retries,
