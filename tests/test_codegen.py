@@ -711,3 +711,85 @@ def test_the_pagination_answer_wins_where_it_fits(paging_project: tuple[Path, st
     table = _pagination_table(_generated(project, "paging_connector")[0])
     assert "iter_offset_items" not in table
     assert table["iter_cursor_items"] == EXPECTED_PAGING["iter_cursor_items"]
+
+
+# A personal token by default; an org-level OAuth2 token, a partner key and a machine client for some operations.
+AUTH_OPENAPI = """
+openapi: 3.0.3
+info: {title: Orgs, version: "1"}
+servers: [{url: "https://api.example.com"}]
+security: [{personalToken: []}]
+paths:
+  /me:
+    get:
+      operationId: getMe
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Member"}}}}
+  /orgs/{org}/members:
+    get:
+      operationId: listOrgMembers
+      security: [{orgOAuth: []}]
+      parameters: [{name: org, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Member"}}}}
+  /reports:
+    get:
+      operationId: getReports
+      security: [{partnerKey: []}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
+  /billing:
+    get:
+      operationId: getBilling
+      security: [{machine: []}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
+  /status:
+    get:
+      operationId: getStatus
+      security: []
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
+components:
+  schemas:
+    Member: {type: object, properties: {id: {type: string}}}
+  securitySchemes:
+    personalToken: {type: http, scheme: bearer}
+    orgOAuth:
+      type: oauth2
+      flows:
+        authorizationCode: {authorizationUrl: "https://example.com/auth", tokenUrl: "https://example.com/token", scopes: {}}
+    partnerKey: {type: apiKey, in: header, name: X-Partner-Key}
+    machine: {type: oauth2, flows: {clientCredentials: {tokenUrl: "https://api.example.com/oauth/token", scopes: {}}}}
+"""
+
+
+def test_an_operation_whose_security_differs_gets_its_own_scheme(tmp_path: Path) -> None:
+    """Each scheme an operation needs instead of the default gets settings of its own and is named by its calls."""
+    description = tmp_path / "openapi.yaml"
+    description.write_text(AUTH_OPENAPI)
+    project = render(tmp_path / "p", connector_name="Orgs", api_source="openapi", api_source_path=str(description))
+    operations, _ = _generated(project, "orgs_connector")
+    flat = " ".join(operations.split())
+    for expected in [
+        'SecurityScheme("org_oauth", "bearer")',  # an authorization-code token, sent as a bearer token
+        'SecurityScheme("partner_key", "api_key_header", param_name="X-Partner-Key")',
+        'SecurityScheme("machine", "oauth2_client_credentials", "", "https://api.example.com/oauth/token")',
+        "org_oauth_token: SecretStr | None = None",
+        "machine_client_id: str | None = None machine_client_secret: SecretStr | None = None",
+        'self.request("GET", f"orgs/{typed.segment(org)}/members", security="org_oauth")',
+        'self.request("GET", "status", security="none")',  # security: [] sends no credential
+        'response = self.request("GET", "me")',  # the default scheme: nothing named
+    ]:
+        assert expected in flat, expected
+    assert "class OrgsConfig(OperationSettings):" in (project / "src" / "orgs_connector" / "config.py").read_text()
+    script = (
+        "import os\nos.environ['ORGS_ORG_OAUTH_TOKEN'] = 'org-secret-1'\n"
+        "from orgs_connector import OrgsConfig\nconfig = OrgsConfig(token='personal-2')\n"
+        "assert config.org_oauth_token.get_secret_value() == 'org-secret-1'\n"
+        "assert {'org-secret-1', 'personal-2'} <= set(config.secret_values())\n"
+        "assert 'org-secret-1' not in repr(config)\nprint(sorted(s.name for s in config.security_schemes))\n"
+    )
+    result = _run(project, "-c", script)
+    assert result.stdout.strip() == "['machine', 'org_oauth', 'partner_key']", result.stderr
+    failures = _checks(project, "tests/test_operations.py", "tests/conformance/test_auth.py", mypy=False)
+    assert not failures, failures
