@@ -757,7 +757,8 @@ components:
     orgOAuth:
       type: oauth2
       flows:
-        authorizationCode: {authorizationUrl: "https://example.com/auth", tokenUrl: "https://example.com/token", scopes: {}}
+        authorizationCode:
+          {authorizationUrl: "https://example.com/auth", tokenUrl: "https://example.com/token", scopes: {}}
     partnerKey: {type: apiKey, in: header, name: X-Partner-Key}
     machine: {type: oauth2, flows: {clientCredentials: {tokenUrl: "https://api.example.com/oauth/token", scopes: {}}}}
 """
