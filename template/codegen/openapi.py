@@ -149,6 +149,19 @@ class _Planner:
                 del schema["pattern"]
                 self.warnings.append(f"{where}: pattern {pattern!r} is not supported by pydantic; not enforced")
 
+    def drop_contradictions(self) -> None:
+        """Drop ``properties`` from schemas whose ``type`` is a scalar: the type says what the API sends.
+
+        Real descriptions write ``type: string`` beside ``properties`` (a token documented as an
+        object); a model of the properties would refuse the text the API answers with.
+        """
+        for where, schema in _schema_nodes(self.schemas, "#/components/schemas"):
+            kinds = _types(schema)
+            if kinds and set(kinds) <= {"string", "integer", "number", "boolean"} and "properties" in schema:
+                del schema["properties"]
+                schema.pop("required", None)
+                self.warnings.append(f"{where}: type {kinds[0]} with properties: typed as {kinds[0]}, properties left out")
+
     # -- operations ----------------------------------------------------------------------------
 
     def operations(self) -> list[Operation]:
@@ -546,6 +559,7 @@ def plan_openapi(
     planner.rename_schemas()
     planner.drop_unusable_patterns()
     operations = planner.operations()
+    planner.drop_contradictions()
     iterators = [op for op in operations if op.iteration is not None]
     notes = [f"pagination: {len(iterators)} of {len(planner.list_operations)} list operations get an iterator"]
     notes += [f"  {op.iteration.name}: {_paging_note(op.iteration)}" for op in iterators if op.iteration is not None]
