@@ -160,7 +160,9 @@ class _Planner:
             if kinds and set(kinds) <= {"string", "integer", "number", "boolean"} and "properties" in schema:
                 del schema["properties"]
                 schema.pop("required", None)
-                self.warnings.append(f"{where}: type {kinds[0]} with properties: typed as {kinds[0]}, properties left out")
+                self.warnings.append(
+                    f"{where}: type {kinds[0]} with properties: typed as {kinds[0]}, properties left out"
+                )
 
     # -- operations ----------------------------------------------------------------------------
 
