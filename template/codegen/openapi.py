@@ -76,17 +76,22 @@ def _media_base(media: str) -> str:
 def accept(responses: Document, deref: Any) -> str:
     """Return the ``Accept`` an operation declares: its JSON media types, success answers' first (CF-REQ-6).
 
-    ``""`` when that is ``application/json`` alone, or nothing but wildcards: the connector's default.
+    ``""`` when that is ``application/json`` alone, or nothing: the connector's default. An
+    operation that declares only wildcards (``*/*``) is asked with ``application/json, */*``: JSON
+    first, and what it declares, which a server that matches ``Accept`` strictly requires.
     """
     statuses = sorted(responses, key=lambda status: (not str(status).startswith("2"), str(status)))
     found: list[str] = []
+    wildcards: list[str] = []
     for status in statuses:
         response = deref(responses[status])
         content = response.get("content") if isinstance(response, dict) else None
         for media in content or {}:
             base = _media_base(str(media))
-            if _is_json(base) and "*" not in base and base not in found:
-                found.append(base)
+            if _is_json(base) and base not in found and base not in wildcards:
+                (wildcards if "*" in base else found).append(base)
+    if not found and wildcards:
+        return ", ".join(["application/json", *wildcards])
     return "" if found in ([], ["application/json"]) else ", ".join(found)
 
 
