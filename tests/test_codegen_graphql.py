@@ -174,7 +174,8 @@ def test_every_graphql_feature_renders_a_checked_connector(tmp_path: Path) -> No
         "class SearchHitsProduct(GraphQLModel):",
         "class SearchHitsCollection(GraphQLModel):",
         "class SearchPlain(GraphQLModel):",  # no __typename: one model, fragment fields optional
-        "status: ProductStatus | None = None",  # the input's default makes it optional
+        "status: ProductStatus | None = None",  # the input's default makes it optional; inputs stay closed
+        "status: Annotated[ProductStatus | str, OPEN]",  # results are open: a new status still parses
     ]:
         assert expected in models, expected
     for expected in [
@@ -190,6 +191,16 @@ def test_every_graphql_feature_renders_a_checked_connector(tmp_path: Path) -> No
     failures = _checks(project, *GENERATED_TESTS)
     assert not failures, failures
     assert _run(project, "-m", "codegen", "--check").returncode == 0
+    # An unlisted status is kept in a result; a mutation's input with one is refused before sending.
+    script = (
+        "import pydantic\nfrom shop_connector import models, typed\n"
+        "made = typed.parse(models.CreateProduct, {'productCreate': {'id': '1', 'title': 't', 'status': 'UNLISTED'}})\n"
+        "assert made.product_create is not None and made.product_create.status == 'UNLISTED'\n"
+        "try:\n    models.ProductInput(title='t', status='UNLISTED')\n"
+        "except pydantic.ValidationError:\n    print('refused')\n"
+    )
+    result = _run(project, "-c", script)
+    assert result.stdout.strip() == "refused", result.stderr
 
 
 def _copy(folder: Path, source: Path, destination: Path) -> tuple[int, str]:

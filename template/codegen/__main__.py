@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
             check_source(args.source, kind)
             _copy_source(args.source, project.api, kind)
-        files, warnings = generate(project, kind, _description(project.api) if kind == "openapi" else None)
+        files, warnings, notes = generate(project, kind, _description(project.api) if kind == "openapi" else None)
     except SpecError as error:
         print(f"codegen: {error}", file=sys.stderr)
         return 2
@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif outcome != "unchanged":
             print(f"codegen: {outcome} {relative}")
+    for note in notes:
+        print(f"codegen: {note}")
     return 0
 
 

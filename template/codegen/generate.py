@@ -18,6 +18,8 @@ __all__ = ["GeneratedFiles", "generate"]
 
 #: Relative path -> (file body, the source it was generated from).
 GeneratedFiles = dict[str, tuple[str, str]]
+#: The generated files, the warnings about what was left out, and notes on what was generated.
+Result = tuple[GeneratedFiles, list[str], list[str]]
 
 _MODEL_NAME = re.compile(r"models\.([A-Za-z_][A-Za-z0-9_]*)")
 _BASES = {
@@ -48,7 +50,7 @@ def _only_generated_models(generated: Generated, known: set[str]) -> None:
         )
 
 
-def _generate_graphql(project: Project) -> tuple[GeneratedFiles, list[str]]:
+def _generate_graphql(project: Project) -> Result:
     """Return the models and operations generated from ``api/schema.graphql`` and ``api/operations/``."""
     from .graphql import load_graphql, plan_graphql
     from .graphql_methods import render_graphql_models, render_graphql_operations
@@ -59,11 +61,14 @@ def _generate_graphql(project: Project) -> tuple[GeneratedFiles, list[str]]:
     base_module, bases = _BASES["graphql"]
     models = render_graphql_models(plan, title=title)
     operations = render_graphql_operations(plan, title=title, base_module=base_module, bases=bases)
-    return _files(project, models, operations, source), plan.warnings
+    iterators = [method.name for method in plan.methods if method.kind == "iterate"]
+    notes = [f"pagination: {len(iterators)} operations page through a Relay connection"]
+    notes += [f"  {name}: Relay cursor ($after <- pageInfo.endCursor)" for name in iterators]
+    return _files(project, models, operations, source), plan.warnings, notes
 
 
-def generate(project: Project, kind: str, description: Path | None) -> tuple[GeneratedFiles, list[str]]:
-    """Return the generated files of ``project`` and the warnings about what was left out."""
+def generate(project: Project, kind: str, description: Path | None) -> Result:
+    """Return the generated files of ``project``, the warnings about what was left out, and notes."""
     if kind == "graphql":
         return _generate_graphql(project)
     pagination = Pagination(
@@ -74,7 +79,8 @@ def generate(project: Project, kind: str, description: Path | None) -> tuple[Gen
     )
     if kind == "openapi" and description is not None:
         source = description.relative_to(project.root).as_posix()
-        generated = plan_openapi(load_openapi(description), source, pagination)
+        auth = (project.answer("auth", "none"), project.answer("auth_param_name"))
+        generated = plan_openapi(load_openapi(description), source, pagination, auth)
     elif kind == "json_samples":
         generated = plan_samples(load_samples(project.api / "samples"), "api/samples", pagination)
     else:
@@ -84,7 +90,7 @@ def generate(project: Project, kind: str, description: Path | None) -> tuple[Gen
     _only_generated_models(generated, defined_names(models))
     base_module, bases = _BASES[project.answer("transport", "rest")]
     operations = render_operations(generated, title=title, base_module=base_module, bases=bases)
-    return _files(project, models, operations, generated.source), generated.warnings
+    return _files(project, models, operations, generated.source), generated.warnings, generated.notes
 
 
 def _files(project: Project, models: str, operations: str, source: str) -> GeneratedFiles:

@@ -18,7 +18,8 @@ selection set) in the models module, and one method on the connector. GraphQL ty
 ``Boolean``                   ``bool``
 custom scalars                ``JSONValue`` (any JSON), or ``scalars.json``'s ``str``, ``int``,
                               ``float``, ``bool`` or ``JSONValue``
-enums                         ``Literal["A", "B"]``, one alias per enum
+enums                         ``Literal["A", "B"]``, one alias per enum; open in results
+                              (``Annotated[Alias | str, OPEN]``: an unknown value is kept)
 ``T`` and ``T!``              ``T | None = None`` and ``T``; ``[T!]`` is ``list[T]``
 objects, input objects        one model per selection (per input type), aliases as field names
 interfaces, unions            one model; with ``__typename`` selected and type conditions, a model
@@ -106,7 +107,7 @@ _RESERVED_FIELDS = _MODEL_ATTRIBUTES | {"self", "bool", "float", "int", "list", 
 _RESERVED_VARIABLES = _RESERVED_FIELDS | {"models", "typed"}
 # Names the models module imports or defines itself: a generated class may not take them.
 _RESERVED_CLASSES = frozenset(
-    {"Annotated", "BaseModel", "ConfigDict", "Field", "GraphQLModel", "JSONValue", "Literal", "annotations"}
+    {"Annotated", "BaseModel", "ConfigDict", "Field", "GraphQLModel", "JSONValue", "Literal", "OPEN", "annotations"}
 )
 # Names the connector classes already use: a generated method never shadows one.
 _RESERVED_METHODS = RESERVED_METHODS | {"paginate_query"}
@@ -483,7 +484,7 @@ class _Planner:
         if isinstance(kind, GraphQLScalarType):
             return self.scalar(kind)
         if isinstance(kind, GraphQLEnumType):
-            return self.enum(kind)
+            return f"Annotated[{self.enum(kind)} | str, OPEN]"  # open in answers (CF-VAL-3)
         element = self.selection_model(get_named_type(kind), entry.parts, owner + camel(entry.key), path)
         if path:
             self.paths[path] = (element, listed)

@@ -40,6 +40,8 @@ def render_graphql_models(plan: GraphQLPlan, *, title: str) -> str:
     typing = [name for name in ("Annotated", "Literal") if f"{name}[" in text]
     imports = [f"from typing import {', '.join(typing)}"] if typing else []
     imports.append(f"from pydantic import BaseModel, ConfigDict{', Field' if 'Field(' in text else ''}")
+    if ", OPEN]" in text:
+        imports.append("from ..typed import OPEN")
     if plan.uses_json:
         imports.append("from ..response import JSONValue")
     exported = sorted({"GraphQLModel", *plan.aliases, *(model.name for model in plan.models)})

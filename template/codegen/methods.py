@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .formatting import format_python, template_environment
 from .names import camel, python_literal, unique
+from .paging import Paging
 from .plan import Body, Generated, Operation, Parameter
 
 __all__ = ["render_operations"]
@@ -92,10 +93,16 @@ def _call(operation: Operation, parameters: tuple[Parameter, ...], *, method: bo
     if query:
         parts.append("params=typed.query({" + ", ".join(query) + "})")
     headers = [f"{python_literal(p.wire)}: {p.name}" for p in parameters if p.location == "header"]
+    if operation.accept:
+        headers.insert(0, f'"Accept": {python_literal(operation.accept)}')
     if headers:
         parts.append("headers=typed.headers({" + ", ".join(headers) + "})")
     if body:
         parts.append("json=typed.dump(body)")
+    if method and operation.security is not None:
+        parts.append(f"security={python_literal(operation.security)}")
+    if not method and operation.iteration is not None and operation.iteration.spec is not None:
+        parts.append(f"spec=PAGINATION[{python_literal(operation.iteration.name)}]")
     return ", ".join(parts)
 
 
@@ -138,7 +145,11 @@ def _methods(operation: Operation) -> list[_Method]:
                 signature=_signature(items),
                 returns=f"Iterator[{iteration.item}]",
                 async_returns=f"AsyncIterator[{iteration.item}]",
-                summary=f"Yield every record of `{operation.name}`, page by page (see the connector's pagination).",
+                summary=(
+                    f"Yield every record of `{operation.name}`, page by page ({iteration.spec.kind} pagination)."
+                    if iteration.spec is not None
+                    else f"Yield every record of `{operation.name}`, page by page (see the connector's pagination)."
+                ),
                 route=route,
                 arguments=tuple((name, text) for name, _, _, text in items),
                 call=_call(operation, kept, method=False, body=False),
@@ -163,8 +174,23 @@ def _documented(operation: Operation) -> Operation:
 # Names the generated module already uses: an alias may not take one.
 _TAKEN = frozenset(
     {"Annotated", "AsyncIterator", "AsyncOperations", "Field", "Final", "Iterator", "JSONValue", "Literal",
-     "OPERATIONS", "Operations", "datetime", "models", "typed"}
+     "OPERATIONS", "OperationSettings", "Operations", "PAGINATION", "PageSpec", "SecretStr", "SecurityScheme",
+     "ConnectorSettings", "ClassVar", "datetime", "models", "typed"}
 )  # fmt: skip
+_SPEC_DEFAULTS = {"records_path": "", "page_param": "", "page_size_param": "", "page_size": 100, "next_path": "",
+                  "start": None}  # fmt: skip
+
+
+def _page_spec(paging: Paging) -> str:
+    """Return the ``PageSpec(...)`` expression of an operation's paging (fields at their default left out)."""
+    fields = [f"kind={python_literal(paging.kind)}"]
+    for name, default in _SPEC_DEFAULTS.items():
+        value = getattr(paging, name)
+        if value != default:
+            fields.append(f"{name}={python_literal(value) if isinstance(value, str) else repr(value)}")
+    return f"PageSpec({', '.join(fields)})"
+
+
 _LITERAL = re.compile(r"Literal\[[^\[\]]*\]")
 
 
@@ -206,7 +232,13 @@ def _isort_order(name: str) -> tuple[int, str]:
     return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
 
 
-def _imports(operations: list[Operation], base_module: str, bases: tuple[str, str], extra: str = "") -> list[str]:
+def _imports(
+    operations: list[Operation],
+    base_module: str,
+    bases: tuple[str, str],
+    extra: str = "",
+    generated: Generated | None = None,
+) -> list[str]:
     """Return the import lines the module needs, in isort's order (``extra``: more type text to scan)."""
     text = (
         extra
@@ -218,6 +250,9 @@ def _imports(operations: list[Operation], base_module: str, bases: tuple[str, st
         )
     )
     typing = ["Final"] + [name for name in ("Annotated", "Literal") if f"{name}[" in text]
+    schemes = generated.schemes if generated is not None else []
+    if schemes:
+        typing.append("ClassVar")
     iterators = [
         name
         for name, used in (
@@ -232,10 +267,15 @@ def _imports(operations: list[Operation], base_module: str, bases: tuple[str, st
     if iterators:
         lines.append(f"from collections.abc import {', '.join(iterators)}")
     lines.append(f"from typing import {', '.join(sorted(typing))}")
-    if "Field(" in text:
-        lines.append("from pydantic import Field")
+    pydantic = [name for name, used in (("Field", "Field(" in text), ("SecretStr", schemes)) if used]
+    if pydantic:
+        lines.append(f"from pydantic import {', '.join(pydantic)}")
     lines.append("from . import models, typed" if "models." in text else "from . import typed")
     lines.append(f"from {base_module} import {', '.join(sorted(bases))}")
+    if any(op.iteration and op.iteration.spec for op in operations):
+        lines.append("from .pagination import PageSpec")
+    if generated is not None:
+        lines.append(f"from .settings import ConnectorSettings{', SecurityScheme' if schemes else ''}")
     if "JSONValue" in text:
         lines.append("from .response import JSONValue")
     return lines
@@ -258,14 +298,28 @@ def render_operations(
     """
     environment = template_environment()
     aliases, operations = _aliases([_documented(op) for op in generated.operations], bases)
+    paginated = {
+        op.iteration.name: _page_spec(op.iteration.spec)
+        for op in operations
+        if op.iteration is not None and op.iteration.spec is not None
+    }
+    exported = ["OPERATIONS", "PAGINATION"] if paginated else ["OPERATIONS"]
     source = environment.get_template("operations.py.j2").render(
         title=title,
         source=generated.source,
         operations=operations,
         aliases=aliases,
-        exported=sorted(["OPERATIONS", "AsyncOperations", "Operations", *aliases], key=_isort_order),
+        paginated=paginated,
+        exported=sorted(["AsyncOperations", "OperationSettings", "Operations", *exported, *aliases], key=_isort_order),
+        schemes=generated.schemes,
         planned=[method for op in operations for method in _methods(op)],
-        imports=_imports(operations, base_module, bases, extra=" ".join(choices for choices, _ in aliases.values())),
+        imports=_imports(
+            operations,
+            base_module,
+            bases,
+            extra=" ".join(choices for choices, _ in aliases.values()),
+            generated=generated,
+        ),
         base=bases[0],
         async_base=bases[1],
     )

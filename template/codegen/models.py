@@ -8,6 +8,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from .enums import open_enums
 from .formatting import format_python
 from .plan import Generated
 
@@ -62,7 +63,8 @@ def render_models(generated: Generated, *, title: str) -> str:
         if message not in generated.warnings:
             generated.warnings.append(message)
     lines = [line for line in code.splitlines() if not line.startswith(_BANNER)]
-    return format_python(docstring + "\n" + "\n".join(lines).lstrip() + "\n")
+    opened, _ = open_enums(docstring + "\n" + "\n".join(lines).lstrip() + "\n")  # CF-VAL-3
+    return format_python(opened)
 
 
 def defined_names(source: str) -> set[str]:

@@ -14,7 +14,9 @@ import re
 from typing import Annotated, Any
 
 from .names import camel, python_literal, snake, unique
+from .paging import Paging, infer_paging, is_list
 from .plan import Body, Generated, Iteration, Operation, Pagination, Parameter
+from .security import SecurityPlanner
 from .spec import Document, resolve
 
 __all__ = ["RESERVED_METHODS", "plan_openapi", "usable_pattern"]
@@ -32,7 +34,8 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _RESERVED_CLASSES = frozenset(
     {
         "Annotated", "Any", "AnyUrl", "AwareDatetime", "BaseModel", "ConfigDict", "Decimal", "Enum", "Field",
-        "Literal", "Model", "NaiveDatetime", "Optional", "RootModel", "UUID", "Union", "date", "datetime", "time",
+        "Literal", "Model", "NaiveDatetime", "OPEN", "Optional", "RootModel", "UUID", "Union", "date", "datetime",
+        "time",
     }
 )  # fmt: skip
 # A method's own names: itself, its body, and the modules ``models`` and ``typed`` its code uses.
@@ -43,6 +46,7 @@ _PARAMETER_TYPES = {"string": "str", "integer": "int", "number": "float", "boole
 _SCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
 _SCHEMA_SINGLES = ("items", "additionalProperties", "not", "contains")
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
+_PAGING_EXTENSIONS = ("x-pagination", "x-speakeasy-pagination", "x-fern-pagination")
 
 
 class _Skip(Exception):  # noqa: N818 - a signal, not an error: the operation is left out
@@ -65,6 +69,32 @@ def _is_json(media: str) -> bool:
     return base in ("application/json", "*/*", "application/*") or base.endswith("+json")
 
 
+def _media_base(media: str) -> str:
+    return media.split(";")[0].strip().lower()
+
+
+def accept(responses: Document, deref: Any) -> str:
+    """Return the ``Accept`` an operation declares: its JSON media types, success answers' first (CF-REQ-6).
+
+    ``""`` when that is ``application/json`` alone, or nothing: the connector's default. An
+    operation that declares only wildcards (``*/*``) is asked with ``application/json, */*``: JSON
+    first, and what it declares, which a server that matches ``Accept`` strictly requires.
+    """
+    statuses = sorted(responses, key=lambda status: (not str(status).startswith("2"), str(status)))
+    found: list[str] = []
+    wildcards: list[str] = []
+    for status in statuses:
+        response = deref(responses[status])
+        content = response.get("content") if isinstance(response, dict) else None
+        for media in content or {}:
+            base = _media_base(str(media))
+            if _is_json(base) and base not in found and base not in wildcards:
+                (wildcards if "*" in base else found).append(base)
+    if not found and wildcards:
+        return ", ".join(["application/json", *wildcards])
+    return "" if found in ([], ["application/json"]) else ", ".join(found)
+
+
 def _types(schema: Document) -> list[str]:
     """Return the schema's non-null types (OpenAPI 3.1 allows a list)."""
     declared = schema.get("type")
@@ -81,15 +111,17 @@ def _summary(operation: Document, fallback: str) -> str:
 class _Planner:
     """One pass over one document; see `plan_openapi`."""
 
-    def __init__(self, document: Document, source: str, pagination: Pagination) -> None:
+    def __init__(self, document: Document, source: str, pagination: Pagination, auth: tuple[str, str]) -> None:
         self.document = copy.deepcopy(document)
         self.source = source
         self.pagination = pagination
+        self.security = SecurityPlanner(self.document, *auth)
         self.warnings: list[str] = []
         components = self.document.setdefault("components", {})
         self.schemas: dict[str, Any] = components.setdefault("schemas", {})
         self.class_names: set[str] = set()
         self.method_names: set[str] = set()
+        self.list_operations: list[str] = []  # GET operations that answer with a list of records
 
     # -- the document ------------------------------------------------------------------------
 
@@ -122,6 +154,21 @@ class _Planner:
                 del schema["pattern"]
                 self.warnings.append(f"{where}: pattern {pattern!r} is not supported by pydantic; not enforced")
 
+    def drop_contradictions(self) -> None:
+        """Drop ``properties`` from schemas whose ``type`` is a scalar: the type says what the API sends.
+
+        Real descriptions write ``type: string`` beside ``properties`` (a token documented as an
+        object); a model of the properties would refuse the text the API answers with.
+        """
+        for where, schema in _schema_nodes(self.schemas, "#/components/schemas"):
+            kinds = _types(schema)
+            if kinds and set(kinds) <= {"string", "integer", "number", "boolean"} and "properties" in schema:
+                del schema["properties"]
+                schema.pop("required", None)
+                self.warnings.append(
+                    f"{where}: type {kinds[0]} with properties: typed as {kinds[0]}, properties left out"
+                )
+
     # -- operations ----------------------------------------------------------------------------
 
     def operations(self) -> list[Operation]:
@@ -145,7 +192,7 @@ class _Planner:
         try:
             parameters = self.parameters(route, shared, operation.get("parameters") or [], where)
             body = self.body(operation.get("requestBody"), name, where)
-            returns, response_schema = self.answer(operation.get("responses") or {}, name)
+            returns, response_schema, response = self.answer(operation.get("responses") or {}, name)
         except _Skip as skip:
             self.warnings.append(f"{where}: skipped: {skip}")
             return None
@@ -154,7 +201,14 @@ class _Planner:
             if parameter.location == "path":
                 path = path.replace("{" + parameter.wire + "}", "{" + parameter.name + "}")
         summary = _summary(operation, where)
-        iteration = self.iteration(method, name, parameters, response_schema)
+        security, problem = self.security.security(operation)
+        if problem:
+            self.warnings.append(f"{where}: {problem}")
+        raw = [*shared, *(operation.get("parameters") or [])]
+        iteration = self.iteration(where, method, name, operation, raw, parameters, response_schema, response)
+        if iteration is not None and security is not None:
+            self.warnings.append(f"{where}: no iterator: pages are sent with the default scheme, it needs {security!r}")
+            iteration = None
         return Operation(
             name=name,
             method=method.upper(),
@@ -166,6 +220,8 @@ class _Planner:
             returns=returns,
             deprecated=bool(operation.get("deprecated")),
             iteration=iteration,
+            accept=accept(operation.get("responses") or {}, self.deref),
+            security=security,
         )
 
     def method_name(self, operation_id: object, method: str, route: str) -> str:
@@ -298,24 +354,25 @@ class _Planner:
         description = " ".join(str(request_body.get("description") or "").split())
         return Body(annotation, required, description)
 
-    def answer(self, responses: Document, name: str) -> tuple[str, Any]:
-        """Return ``(return type, response schema)`` for the success answer."""
+    def answer(self, responses: Document, name: str) -> tuple[str, Any, Document]:
+        """Return ``(return type, response schema, response object)`` for the success answer."""
         statuses = sorted(s for s in responses if s.startswith("2") and s[1:].isdigit()) + [
             s for s in responses if s.upper() == "2XX"
         ]
         if not statuses:
-            return "JSONValue", None
+            return "JSONValue", None, {}
         response = self.deref(responses[statuses[0]])
-        content = response.get("content") if isinstance(response, dict) else None
+        response = response if isinstance(response, dict) else {}
+        content = response.get("content")
         if not content:
-            return "None", None
+            return "None", None, response
         media = next((m for m in content if _is_json(m)), None)
         if media is None:
             raise _Skip(f"it answers {', '.join(content)}, not JSON")
         schema = (content[media] or {}).get("schema")
         if not schema:
-            return "JSONValue", None
-        return self.schema_annotation(schema, camel(name) + "Response"), schema
+            return "JSONValue", None, response
+        return self.schema_annotation(schema, camel(name) + "Response"), schema, response
 
     def schema_annotation(self, schema: Any, hoist_as: str) -> str:
         """Return the type of values matching ``schema``, moving an inline object schema into a class."""
@@ -351,16 +408,84 @@ class _Planner:
         schema["$ref"] = _SCHEMA_PREFIX + new
         return f"models.{new}"
 
-    def iteration(self, method: str, name: str, parameters: list[Parameter], response: Any) -> Iteration | None:
-        pagination = self.pagination
-        if method != "get" or pagination.kind == "none" or response is None:
+    def iteration(
+        self,
+        where: str,
+        method: str,
+        name: str,
+        operation: Document,
+        raw_parameters: list[Any],
+        parameters: list[Parameter],
+        answer: Any,
+        response: Document,
+    ) -> Iteration | None:
+        """Plan the iterator of a list operation: how it pages (`paging.infer_paging`) and what it yields."""
+        if method != "get" or answer is None:
             return None
-        if any(p.location == "header" for p in parameters):
-            return None  # the paginator sends no per-call headers: use a hook (extensions.py) instead
+        if is_list(answer, self.deref):
+            self.list_operations.append(name)
+        stem = name.removeprefix("list_").removeprefix("get_")
+        explicit = any(key in operation for key in _PAGING_EXTENSIONS)
+        answered = None if explicit else self.answered_iteration(name, parameters, answer)
+        if answered is not None:
+            item, skip = answered
+            return Iteration(unique(f"iter_{stem}", self.method_names), item, skip)
+        query = {}
+        for raw in raw_parameters:
+            parameter = self.deref(raw)
+            if isinstance(parameter, dict) and parameter.get("in") == "query" and "name" in parameter:
+                query[str(parameter["name"])] = self.deref(parameter.get("schema") or {})
+        headers = response.get("headers") if isinstance(response.get("headers"), dict) else {}
+        paging = infer_paging(operation, query, answer, headers, self.deref, self.document)
+        if paging is None:
+            return None
+        if isinstance(paging, str):
+            self.warnings.append(f"{where}: no iterator: {paging}")
+            return None
+        planned = {p.wire: p for p in parameters}
+        sets = (paging.page_param, paging.page_size_param) if paging.kind in ("offset", "page", "cursor") else (
+            "", paging.page_size_param)  # fmt: skip
+        missing = [wire for wire in sets if wire and wire not in planned]
+        if missing:
+            self.warnings.append(
+                f"{where}: no iterator: parameter {missing[0]!r} ({paging.source}) is not one it takes"
+            )
+            return None
+        if paging.kind == "cursor" and planned[paging.page_param].required:
+            self.warnings.append(
+                f"{where}: no iterator: its cursor {paging.page_param!r} is required, so no first page"
+            )
+            return None
+        items = self.records_items(answer, paging)
+        if items is None:
+            self.warnings.append(f"{where}: no iterator: no list of records at {paging.records_path or 'the body'!r}")
+            return None
+        item = self.schema_annotation(items, camel(name) + "Item") if isinstance(items, dict) and items else "JSONValue"
+        iterator = unique(f"iter_{stem}", self.method_names)
+        if name not in self.list_operations:
+            self.list_operations.append(name)  # it pages, so it is one
+        return Iteration(iterator, item, tuple(wire for wire in sets if wire), spec=paging)
+
+    def records_items(self, answer: Any, paging: Paging) -> Any:
+        """Return the item schema of the list at ``paging.records_path``, or None if no list is there."""
+        node = self.deref(answer)
+        for key in [part for part in paging.records_path.split(".") if part]:
+            node = self.deref(_property(node, key, self.deref))
+        if not isinstance(node, dict) or _types(node) != ["array"]:
+            return None
+        return node.get("items") or {}
+
+    def answered_iteration(
+        self, name: str, parameters: list[Parameter], answer: Any
+    ) -> tuple[str, tuple[str, ...]] | None:
+        """Return ``(item type, parameters it sets)`` when the ``pagination`` answer fits this operation."""
+        pagination = self.pagination
+        if pagination.kind == "none":
+            return None
         query = {p.wire for p in parameters if p.location == "query"}
         if pagination.kind in ("offset", "page", "cursor") and pagination.page_param not in query:
             return None
-        node = self.deref(response)
+        node = self.deref(answer)
         for key in [part for part in pagination.records_path.split(".") if part]:
             node = self.deref(_property(node, key, self.deref))
         node = self.deref(node)
@@ -368,10 +493,7 @@ class _Planner:
             return None
         items = node.get("items")
         item = self.schema_annotation(items, camel(name) + "Item") if isinstance(items, dict) else "JSONValue"
-        stem = name.removeprefix("list_").removeprefix("get_")
-        iterator = unique(f"iter_{stem}", self.method_names)
-        skip = tuple(w for w in (pagination.page_param, pagination.page_size_param) if w)
-        return Iteration(iterator, item, skip)
+        return item, tuple(w for w in (pagination.page_param, pagination.page_size_param) if w)
 
 
 def _property(node: Any, key: str, deref: Any) -> Any:
@@ -433,16 +555,36 @@ def _schema_nodes(schemas: dict[str, Any], where: str) -> list[tuple[str, dict[s
     return found
 
 
-def plan_openapi(document: Document, source: str, pagination: Pagination | None = None) -> Generated:
-    """Plan the methods and models of an OpenAPI 3 ``document`` read from ``source``."""
-    planner = _Planner(document, source, pagination or Pagination())
+def plan_openapi(
+    document: Document, source: str, pagination: Pagination | None = None, auth: tuple[str, str] = ("none", "")
+) -> Generated:
+    """Plan the methods and models of an OpenAPI 3 ``document`` read from ``source``.
+
+    ``auth`` is the connector's ``(auth, auth_param_name)`` answers: the default security scheme.
+    """
+    planner = _Planner(document, source, pagination or Pagination(), auth)
     planner.rename_schemas()
     planner.drop_unusable_patterns()
     operations = planner.operations()
+    planner.drop_contradictions()
+    iterators = [op for op in operations if op.iteration is not None]
+    notes = [f"pagination: {len(iterators)} of {len(planner.list_operations)} list operations get an iterator"]
+    notes += [f"  {op.iteration.name}: {_paging_note(op.iteration)}" for op in iterators if op.iteration is not None]
     models_input = {
         "openapi": str(planner.document.get("openapi", "3.0.3")),
         "info": {"title": "models", "version": "1"},
         "paths": {},
         "components": planner.document.get("components", {}),
     }
-    return Generated(operations, models_input, source, planner.warnings)
+    schemes = list(planner.security.schemes.values())
+    overridden = [op for op in operations if op.security is not None]
+    if overridden:
+        notes.append(f"security: {len(overridden)} operations use another scheme than the default")
+        notes += [f"  {op.name}: {op.security}" for op in overridden]
+    return Generated(operations, models_input, source, planner.warnings, notes=notes, schemes=schemes)
+
+
+def _paging_note(iteration: Iteration) -> str:
+    if iteration.spec is None:
+        return "as the pagination answer says"
+    return iteration.spec.describe()

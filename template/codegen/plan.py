@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .paging import Paging
+    from .security import Scheme
 
 __all__ = ["Body", "Generated", "Iteration", "Operation", "Pagination", "Parameter"]
 
@@ -37,6 +41,7 @@ class Iteration:
     name: str
     item: str
     skip: tuple[str, ...] = ()  # wire names the paginator sets itself (page, cursor, page size)
+    spec: Paging | None = None  # how the operation pages; None: as the connector's settings say
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class Operation:
     records: bool = False  # the answer is a page: records are read at the connector's records_path
     deprecated: bool = False
     iteration: Iteration | None = None
+    accept: str = ""  # the Accept header the operation declares; "": the connector's default
+    security: str | None = None  # the scheme its calls name ("none" or a Scheme's name); None: the default
 
 
 @dataclass(frozen=True)
@@ -75,3 +82,5 @@ class Generated:
     source: str
     warnings: list[str] = field(default_factory=list)
     openapi_version: str = "3.0.3"
+    notes: list[str] = field(default_factory=list)  # what the render output says: which operations paginate
+    schemes: list[Scheme] = field(default_factory=list)  # schemes operations use instead of the default

@@ -13,7 +13,7 @@ import httpx
 from pydantic import SecretStr
 
 from .errors import AuthError
-from .settings import ConnectorSettings
+from .settings import AuthKind, ConnectorSettings, SecurityScheme
 
 __all__ = [
     "APIKeyHeaderAuth",
@@ -23,6 +23,7 @@ __all__ = [
     "OAuth2Auth",
     "RefreshTokenAuth",
     "build_auth",
+    "build_scheme_auth",
 ]
 
 #: Refresh an OAuth2 token this many seconds before it expires.
@@ -207,31 +208,36 @@ def _setting(settings: ConnectorSettings, field: str) -> str:
     return str(text)
 
 
-def build_auth(
-    settings: ConnectorSettings, clock: Callable[[], float], on_token: Callable[[str], None] | None = None
+def _flow(
+    kind: AuthKind,
+    read: Callable[[str], str],
+    *,
+    param_name: str,
+    scope: str | None,
+    clock: Callable[[], float],
+    on_token: Callable[[str], None] | None,
 ) -> httpx.Auth | None:
-    """Return the auth flow that ``settings.auth`` names, or None; raise `AuthError` if credentials are missing."""
-    kind = settings.auth
+    """Return the auth flow of ``kind``, reading each credential it needs with ``read`` (which raises if unset)."""
     if kind == "none":
         return None
     if kind == "api_key_header":
-        return APIKeyHeaderAuth(settings.auth_param_name, SecretStr(_setting(settings, "api_key")))
+        return APIKeyHeaderAuth(param_name, SecretStr(read("api_key")))
     if kind == "api_key_query":
-        return APIKeyQueryAuth(settings.auth_param_name, SecretStr(_setting(settings, "api_key")))
+        return APIKeyQueryAuth(param_name, SecretStr(read("api_key")))
     if kind == "bearer":
-        return BearerAuth(SecretStr(_setting(settings, "token")))
+        return BearerAuth(SecretStr(read("token")))
     if kind == "basic":
-        return httpx.BasicAuth(_setting(settings, "username"), _setting(settings, "password"))
-    token_url = _setting(settings, "token_url")
-    client_id = _setting(settings, "client_id")
-    client_secret = SecretStr(_setting(settings, "client_secret"))
+        return httpx.BasicAuth(read("username"), read("password"))
+    token_url = read("token_url")
+    client_id = read("client_id")
+    client_secret = SecretStr(read("client_secret"))
     if kind == "oauth2_refresh_token":
         return RefreshTokenAuth(
-            refresh_token=SecretStr(_setting(settings, "refresh_token")),
+            refresh_token=SecretStr(read("refresh_token")),
             token_url=token_url,
             client_id=client_id,
             client_secret=client_secret,
-            scope=settings.scope,
+            scope=scope,
             clock=clock,
             on_token=on_token,
         )
@@ -239,7 +245,49 @@ def build_auth(
         token_url=token_url,
         client_id=client_id,
         client_secret=client_secret,
+        scope=scope,
+        clock=clock,
+        on_token=on_token,
+    )
+
+
+def build_auth(
+    settings: ConnectorSettings, clock: Callable[[], float], on_token: Callable[[str], None] | None = None
+) -> httpx.Auth | None:
+    """Return the auth flow that ``settings.auth`` names, or None; raise `AuthError` if credentials are missing."""
+    return _flow(
+        settings.auth,
+        lambda field: _setting(settings, field),
+        param_name=settings.auth_param_name,
         scope=settings.scope,
         clock=clock,
         on_token=on_token,
+    )
+
+
+def build_scheme_auth(
+    settings: ConnectorSettings,
+    scheme: SecurityScheme,
+    clock: Callable[[], float],
+    on_token: Callable[[str], None] | None = None,
+) -> httpx.Auth | None:
+    """Return the auth flow of a scheme some operations use (CF-AUTH-5); its credentials are ``<name>_<field>``.
+
+    Raises:
+        AuthError: A credential the scheme needs is not set (the message names its variable).
+    """
+
+    def read(credential: str) -> str:
+        if credential == "token_url":
+            return scheme.token_url
+        field = f"{scheme.name}_{credential}"
+        value = getattr(settings, field, None)
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not text:
+            prefix = settings.model_config.get("env_prefix", "")
+            raise AuthError(f"security scheme {scheme.name!r} needs {field}: export {prefix}{field.upper()}")
+        return str(text)
+
+    return _flow(
+        scheme.kind, read, param_name=scheme.param_name, scope=scheme.scope or None, clock=clock, on_token=on_token
     )

@@ -16,12 +16,12 @@ from typing import ClassVar, TypeVar
 import anyio
 import httpx
 
-from .auth import build_auth
+from .auth import build_auth, build_scheme_auth
 from .core import CallFlow, ConnectorCore, Send, Sleep
 from .errors import ConnectorError, UnsupportedError, ValidationError
 from .events import Hooks
 from .observability import logger, span, tracing_enabled
-from .pagination import Page, PageRequest, PageState, Paginator
+from .pagination import Page, PageRequest, PageSpec, PageState, Paginator
 from .resilience.clock import Clock, SystemClock
 from .resilience.recovery import PageRecovery
 from .response import JSONValue, Response
@@ -56,6 +56,8 @@ class _Base:
         self._transport = transport
         self._closed = False
         self._auth = build_auth(self.settings, self.clock.now, on_token=self.core.add_secret)
+        self._scheme_auths: dict[str, httpx.Auth | None] = {"none": None}
+        self._schemes_lock = threading.Lock()
         self._setup()
 
     def _setup(self) -> None:
@@ -99,8 +101,26 @@ class _Base:
             raise ValidationError(f"{request.url.host} is not the API's host; refusing to send credentials there")
         return request
 
-    def _paginator(self, path: str, params: QueryParams | None) -> Paginator:
-        return Paginator(self.settings.pagination, path, params, self.settings, redactor=self.core.redactor)
+    def _auth_for(self, security: str | None) -> httpx.Auth | None:
+        """Return the auth flow of a call: the default, none, or a scheme of ``settings.security_schemes``.
+
+        A scheme's flow is built on first use, so its credentials are needed only by the operations
+        that use it; each flow is kept, so an OAuth2 token is fetched once (CF-AUTH-5).
+        """
+        if security is None:
+            return self._auth
+        with self._schemes_lock:
+            if security not in self._scheme_auths:
+                scheme = next((s for s in self.settings.security_schemes if s.name == security), None)
+                if scheme is None:
+                    known = ", ".join(["none", *(s.name for s in self.settings.security_schemes)])
+                    raise ValidationError(f"security scheme {security!r} is not one of this connector's: {known}")
+                auth = build_scheme_auth(self.settings, scheme, self.clock.now, on_token=self.core.add_secret)
+                self._scheme_auths[security] = auth
+            return self._scheme_auths[security]
+
+    def _paginator(self, path: str, params: QueryParams | None, spec: PageSpec | None) -> Paginator:
+        return Paginator(self.settings.pagination, path, params, self.settings, redactor=self.core.redactor, spec=spec)
 
     def _recovery(self) -> PageRecovery:
         return PageRecovery(budget=self.settings.page_recovery_budget, retry=self.core.retry)
@@ -191,6 +211,7 @@ class Connector(_Base):
         timeout: float | None = None,
         cost: float = 1.0,
         idempotent: bool | None = None,
+        security: str | None = None,
     ) -> Response:
         """Send one logical call through the resilience layer and return its `Response`.
 
@@ -204,6 +225,8 @@ class Connector(_Base):
             cost: What the call takes from the rate limiter: 1 per request, or query points.
             idempotent: Whether sending the call twice is harmless; by default GET, HEAD, OPTIONS,
                 PUT and DELETE are, and POST and PATCH only with the idempotency header.
+            security: The security scheme of this call, when not the default ``auth``: ``"none"``,
+                or the name of one of ``settings.security_schemes`` (CF-AUTH-5).
 
         Raises:
             ConnectorError: A subclass naming what failed, after retries where they apply.
@@ -213,20 +236,21 @@ class Connector(_Base):
         client = self._client
         if client is None:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
+        auth = self._auth_for(security)
         request = self._build(client, method, path, params, json, headers, timeout)
         flow = self.core.call(request, cost=cost, idempotent=idempotent)
         if not tracing_enabled():
-            return self._drive(flow, client)
+            return self._drive(flow, client, auth)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
-            return self._drive(flow, client)
+            return self._drive(flow, client, auth)
 
-    def _drive(self, flow: CallFlow, client: httpx.Client) -> Response:
+    def _drive(self, flow: CallFlow, client: httpx.Client, auth: httpx.Auth | None) -> Response:
         try:
-            return self._run(flow, client)
+            return self._run(flow, client, auth)
         finally:
             flow.close()  # an interrupted call still releases what the core reserved
 
-    def _run(self, flow: CallFlow, client: httpx.Client) -> Response:
+    def _run(self, flow: CallFlow, client: httpx.Client, auth: httpx.Auth | None) -> Response:
         action = next(flow)
         while True:
             try:
@@ -235,7 +259,7 @@ class Connector(_Base):
                     action = flow.send(None)
                     continue
                 try:
-                    response = self._send(client, action)
+                    response = self._send(client, action, auth)
                 except ConnectorError as error:
                     action = flow.throw(error)
                 else:
@@ -244,14 +268,14 @@ class Connector(_Base):
                 result: Response = stop.value
                 return result
 
-    def _send(self, client: httpx.Client, action: Send) -> httpx.Response:
+    def _send(self, client: httpx.Client, action: Send, auth: httpx.Auth | None) -> httpx.Response:
         if client.is_closed:  # disconnect() ran while this call waited to retry
             raise UnsupportedError(f"{type(self).__name__} was disconnected during the call")
         with self._lock:
             self._in_flight += 1
         try:
             with self._slots:
-                return client.send(action.request, auth=self._auth)
+                return client.send(action.request, auth=auth)
         except HTTPX_EXCEPTIONS as exc:
             raise translate_httpx_error(exc, action.request, self.core.redactor) from exc
         finally:
@@ -318,22 +342,33 @@ class Connector(_Base):
         """Send a DELETE; see `request`."""
         return self.request("DELETE", path, params=params, headers=headers, timeout=timeout)
 
-    def pages(self, path: str, *, params: QueryParams | None = None, resume: PageState | None = None) -> Iterator[Page]:
+    def pages(
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        resume: PageState | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
+    ) -> Iterator[Page]:
         """Yield every `Page` with the state to resume after it; start from ``resume`` when given.
 
-        A page whose call fails is fetched again within ``page_recovery_budget`` (CF-PAGE-6).
+        ``headers`` go with every page's request; ``spec`` says how this endpoint pages when it
+        differs from the settings (CF-PAGE-8). A page whose call fails is fetched again within
+        ``page_recovery_budget`` (CF-PAGE-6).
         """
-        pager, recovery = self._paginator(path, params), self._recovery()
+        pager, recovery = self._paginator(path, params, spec), self._recovery()
         request: PageRequest | None = pager.restore(resume) if resume else pager.first()
         while request is not None:
-            records, request = pager.advance(self._fetch_page(request, recovery))
+            records, request = pager.advance(self._fetch_page(request, recovery, headers))
             yield Page(records, pager.state(request) if request else None)
 
-    def _fetch_page(self, request: PageRequest, recovery: PageRecovery) -> Response:
+    def _fetch_page(self, request: PageRequest, recovery: PageRecovery, headers: Mapping[str, str] | None) -> Response:
         """GET one page; wait out a failure and fetch it again while the recovery budget lasts."""
         while True:
             try:
-                response = self.get(request.path, params=request.params or None)  # None keeps a next URL's query
+                # params=None keeps a next URL's own query
+                response = self.get(request.path, params=request.params or None, headers=headers)
             except ConnectorError as error:
                 delay = self._page_failed(error, request, recovery)
                 if delay is None:
@@ -343,19 +378,39 @@ class Connector(_Base):
                 recovery.succeeded(self.clock.now())
                 return response
 
-    def paginate(self, path: str, *, params: QueryParams | None = None) -> Iterator[list[JSONValue]]:
+    def paginate(
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
+    ) -> Iterator[list[JSONValue]]:
         """Yield each page's records, lazily, until the paginator stops (see ``pagination.py``)."""
-        for page in self.pages(path, params=params):
+        for page in self.pages(path, params=params, headers=headers, spec=spec):
             if page.records:
                 yield page.records
 
-    def items(self, path: str, *, params: QueryParams | None = None) -> Iterator[JSONValue]:
+    def items(
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
+    ) -> Iterator[JSONValue]:
         """Yield every record of every page."""
-        for page in self.paginate(path, params=params):
+        for page in self.paginate(path, params=params, headers=headers, spec=spec):
             yield from page
 
     def paginate_concurrently(
-        self, path: str, *, params: QueryParams | None = None, concurrency: int | None = None
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        concurrency: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
     ) -> Iterator[list[JSONValue]]:
         """Yield each page's records in order, fetching up to ``concurrency`` pages at once when the total is known.
 
@@ -378,9 +433,9 @@ class Connector(_Base):
         """
         if concurrency is not None and concurrency < 1:
             raise ValidationError(f"concurrency must be at least 1, got {concurrency}")
-        pager, recovery = self._paginator(path, params), self._recovery()
+        pager, recovery = self._paginator(path, params, spec), self._recovery()
         first = pager.first()
-        response = self._fetch_page(first, recovery)
+        response = self._fetch_page(first, recovery, headers)
         records = pager.records(response)
         plan = pager.remaining(response, records)
         if records:
@@ -388,7 +443,7 @@ class Connector(_Base):
         if plan is None:  # no total: one page after another
             request = pager.next(response, records)
             while request is not None:
-                records, request = pager.advance(self._fetch_page(request, recovery))
+                records, request = pager.advance(self._fetch_page(request, recovery, headers))
                 if records:
                     yield records
             return
@@ -396,15 +451,18 @@ class Connector(_Base):
         with ThreadPoolExecutor(max_workers=size, thread_name_prefix="paginate") as pool:
             for start in range(0, len(plan), size):
                 batch = [
-                    pool.submit(self._page_records, pager, planned, recovery) for planned in plan[start : start + size]
+                    pool.submit(self._page_records, pager, planned, recovery, headers)
+                    for planned in plan[start : start + size]
                 ]
                 for future in batch:
                     records = future.result()  # raises that page's error, in page order
                     if records:
                         yield records
 
-    def _page_records(self, pager: Paginator, request: PageRequest, recovery: PageRecovery) -> list[JSONValue]:
-        return pager.records(self._fetch_page(request, recovery))
+    def _page_records(
+        self, pager: Paginator, request: PageRequest, recovery: PageRecovery, headers: Mapping[str, str] | None
+    ) -> list[JSONValue]:
+        return pager.records(self._fetch_page(request, recovery, headers))
 
 
 class AsyncConnector(_Base):
@@ -476,6 +534,7 @@ class AsyncConnector(_Base):
         timeout: float | None = None,
         cost: float = 1.0,
         idempotent: bool | None = None,
+        security: str | None = None,
     ) -> Response:
         """Send one logical call through the resilience layer and return its `Response`.
 
@@ -489,6 +548,8 @@ class AsyncConnector(_Base):
             cost: What the call takes from the rate limiter: 1 per request, or query points.
             idempotent: Whether sending the call twice is harmless; by default GET, HEAD, OPTIONS,
                 PUT and DELETE are, and POST and PATCH only with the idempotency header.
+            security: The security scheme of this call, when not the default ``auth``: ``"none"``,
+                or the name of one of ``settings.security_schemes`` (CF-AUTH-5).
 
         Raises:
             ConnectorError: A subclass naming what failed, after retries where they apply.
@@ -498,20 +559,21 @@ class AsyncConnector(_Base):
         client = self._client
         if client is None:
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
+        auth = self._auth_for(security)
         request = self._build(client, method, path, params, json, headers, timeout)
         flow = self.core.call(request, cost=cost, idempotent=idempotent)
         if not tracing_enabled():
-            return await self._drive(flow, client)
+            return await self._drive(flow, client, auth)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
-            return await self._drive(flow, client)
+            return await self._drive(flow, client, auth)
 
-    async def _drive(self, flow: CallFlow, client: httpx.AsyncClient) -> Response:
+    async def _drive(self, flow: CallFlow, client: httpx.AsyncClient, auth: httpx.Auth | None) -> Response:
         try:
-            return await self._run(flow, client)
+            return await self._run(flow, client, auth)
         finally:
             flow.close()  # a cancelled call still releases what the core reserved
 
-    async def _run(self, flow: CallFlow, client: httpx.AsyncClient) -> Response:
+    async def _run(self, flow: CallFlow, client: httpx.AsyncClient, auth: httpx.Auth | None) -> Response:
         action = next(flow)
         while True:
             try:
@@ -520,7 +582,7 @@ class AsyncConnector(_Base):
                     action = flow.send(None)
                     continue
                 try:
-                    response = await self._send(client, action)
+                    response = await self._send(client, action, auth)
                 except ConnectorError as error:
                     action = flow.throw(error)
                 else:
@@ -529,7 +591,7 @@ class AsyncConnector(_Base):
                 result: Response = stop.value
                 return result
 
-    async def _send(self, client: httpx.AsyncClient, action: Send) -> httpx.Response:
+    async def _send(self, client: httpx.AsyncClient, action: Send, auth: httpx.Auth | None) -> httpx.Response:
         if client.is_closed:  # disconnect() ran while this call waited to retry
             raise UnsupportedError(f"{type(self).__name__} was disconnected during the call")
         if self._in_flight == 0:
@@ -537,7 +599,7 @@ class AsyncConnector(_Base):
         self._in_flight += 1
         try:
             async with self._slots:
-                return await client.send(action.request, auth=self._auth)
+                return await client.send(action.request, auth=auth)
         except HTTPX_EXCEPTIONS as exc:
             raise translate_httpx_error(exc, action.request, self.core.redactor) from exc
         finally:
@@ -604,23 +666,34 @@ class AsyncConnector(_Base):
         return await self.request("DELETE", path, params=params, headers=headers, timeout=timeout)
 
     async def pages(
-        self, path: str, *, params: QueryParams | None = None, resume: PageState | None = None
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        resume: PageState | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
     ) -> AsyncIterator[Page]:
         """Yield every `Page` with the state to resume after it; start from ``resume`` when given.
 
-        A page whose call fails is fetched again within ``page_recovery_budget`` (CF-PAGE-6).
+        ``headers`` go with every page's request; ``spec`` says how this endpoint pages when it
+        differs from the settings (CF-PAGE-8). A page whose call fails is fetched again within
+        ``page_recovery_budget`` (CF-PAGE-6).
         """
-        pager, recovery = self._paginator(path, params), self._recovery()
+        pager, recovery = self._paginator(path, params, spec), self._recovery()
         request: PageRequest | None = pager.restore(resume) if resume else pager.first()
         while request is not None:
-            records, request = pager.advance(await self._fetch_page(request, recovery))
+            records, request = pager.advance(await self._fetch_page(request, recovery, headers))
             yield Page(records, pager.state(request) if request else None)
 
-    async def _fetch_page(self, request: PageRequest, recovery: PageRecovery) -> Response:
+    async def _fetch_page(
+        self, request: PageRequest, recovery: PageRecovery, headers: Mapping[str, str] | None
+    ) -> Response:
         """GET one page; wait out a failure and fetch it again while the recovery budget lasts."""
         while True:
             try:
-                response = await self.get(request.path, params=request.params or None)  # None keeps a next URL's query
+                # params=None keeps a next URL's own query
+                response = await self.get(request.path, params=request.params or None, headers=headers)
             except ConnectorError as error:
                 delay = self._page_failed(error, request, recovery)
                 if delay is None:
@@ -630,20 +703,40 @@ class AsyncConnector(_Base):
                 recovery.succeeded(self.clock.now())
                 return response
 
-    async def paginate(self, path: str, *, params: QueryParams | None = None) -> AsyncIterator[list[JSONValue]]:
+    async def paginate(
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
+    ) -> AsyncIterator[list[JSONValue]]:
         """Yield each page's records, lazily, until the paginator stops (see ``pagination.py``)."""
-        async for page in self.pages(path, params=params):
+        async for page in self.pages(path, params=params, headers=headers, spec=spec):
             if page.records:
                 yield page.records
 
-    async def items(self, path: str, *, params: QueryParams | None = None) -> AsyncIterator[JSONValue]:
+    async def items(
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
+    ) -> AsyncIterator[JSONValue]:
         """Yield every record of every page."""
-        async for page in self.paginate(path, params=params):
+        async for page in self.paginate(path, params=params, headers=headers, spec=spec):
             for record in page:
                 yield record
 
     async def paginate_concurrently(
-        self, path: str, *, params: QueryParams | None = None, concurrency: int | None = None
+        self,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        concurrency: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        spec: PageSpec | None = None,
     ) -> AsyncIterator[list[JSONValue]]:
         """Yield each page's records in order, fetching up to ``concurrency`` pages at once when the total is known.
 
@@ -667,9 +760,9 @@ class AsyncConnector(_Base):
         """
         if concurrency is not None and concurrency < 1:
             raise ValidationError(f"concurrency must be at least 1, got {concurrency}")
-        pager, recovery = self._paginator(path, params), self._recovery()
+        pager, recovery = self._paginator(path, params, spec), self._recovery()
         first = pager.first()
-        response = await self._fetch_page(first, recovery)
+        response = await self._fetch_page(first, recovery, headers)
         records = pager.records(response)
         plan = pager.remaining(response, records)
         if records:
@@ -677,18 +770,22 @@ class AsyncConnector(_Base):
         if plan is None:  # no total: one page after another
             request = pager.next(response, records)
             while request is not None:
-                records, request = pager.advance(await self._fetch_page(request, recovery))
+                records, request = pager.advance(await self._fetch_page(request, recovery, headers))
                 if records:
                     yield records
             return
         size = concurrency or self.settings.max_concurrency
         for start in range(0, len(plan), size):
-            for records in await self._fetch_batch(pager, plan[start : start + size], recovery):
+            for records in await self._fetch_batch(pager, plan[start : start + size], recovery, headers):
                 if records:
                     yield records
 
     async def _fetch_batch(
-        self, pager: Paginator, batch: list[PageRequest], recovery: PageRecovery
+        self,
+        pager: Paginator,
+        batch: list[PageRequest],
+        recovery: PageRecovery,
+        headers: Mapping[str, str] | None,
     ) -> list[list[JSONValue]]:
         """Fetch ``batch`` concurrently; return each page's records in order or raise the first failure."""
         pages: list[list[JSONValue]] = [[] for _ in batch]
@@ -696,7 +793,7 @@ class AsyncConnector(_Base):
 
         async def fetch(index: int, request: PageRequest) -> None:
             try:
-                pages[index] = pager.records(await self._fetch_page(request, recovery))
+                pages[index] = pager.records(await self._fetch_page(request, recovery, headers))
             except Exception as error:  # re-raised below, outside the task group, in page order
                 failures[index] = error
                 group.cancel_scope.cancel()

@@ -85,7 +85,7 @@ class ConnectorCore:
         secrets = settings.secret_values()
         if settings.auth == "basic" and settings.username and settings.password:  # echoed as Basic <base64>
             secrets.append(basic_credentials(settings.username, settings.password.get_secret_value()))
-        self.redactor = Redactor(secrets, names=[settings.auth_param_name])
+        self.redactor = Redactor(secrets, names=settings.credential_names())
         redact_library_logs(secrets)
         self.retry = RetryPolicy(
             max_retries=settings.max_retries,

@@ -18,6 +18,7 @@ that `Page`, `PageState` and checkpoints never hold it; the auth flow adds it ag
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass, field
@@ -31,7 +32,50 @@ from .response import JSONValue, Response
 from .settings import ConnectorSettings, PaginationKind
 from .transport import ParamValue, QueryParams
 
-__all__ = ["Page", "PageRequest", "PageState", "Paginator", "dig"]
+__all__ = ["Page", "PageRequest", "PageSpec", "PageState", "Paginator", "dig"]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """How one list endpoint pages, when it differs from the connector's pagination settings.
+
+    Generated ``iter_*`` methods pass the one their operation's description implies; any call of
+    `Connector.pages`, ``paginate``, ``items`` or ``paginate_concurrently`` may pass one. Fields
+    mean what the settings of the same names mean (CF-PAGE-2); ``max_pages`` still comes from the
+    settings.
+
+    Args:
+        kind: How the endpoint pages: none, offset, page, cursor, next_url or link_header.
+        records_path: Dotted path to the list of records in a page (``""``: the body is the list).
+        page_param: Query parameter of the offset, page number or cursor.
+        page_size_param: Query parameter of the page size (``""``: none is sent).
+        page_size: Records per page asked for.
+        next_path: Dotted path to the next cursor (cursor) or next page's URL (next_url).
+        total_path: Dotted path to the total number of records (offset and page), or ``""``.
+        start: The first offset or page number (``None``: 0 for offset, 1 for page).
+    """
+
+    kind: PaginationKind
+    records_path: str = ""
+    page_param: str = ""
+    page_size_param: str = ""
+    page_size: int = 100
+    next_path: str = ""
+    total_path: str = ""
+    start: int | None = None
+
+    @classmethod
+    def of(cls, settings: ConnectorSettings) -> PageSpec:
+        """Return the spec the connector's settings describe."""
+        return cls(
+            kind=settings.pagination,
+            records_path=settings.records_path,
+            page_param=settings.page_param,
+            page_size_param=settings.page_size_param,
+            page_size=settings.page_size,
+            next_path=settings.next_path,
+            total_path=settings.total_path,
+        )
 
 
 @dataclass(frozen=True)
@@ -126,6 +170,8 @@ class Paginator:
         settings: Field and parameter names, page size and ``max_pages``.
         redactor: Knows the secrets (tokens fetched at run time included): a query parameter
             holding one is stripped from kept URLs, like the ``api_key_query`` parameter.
+        spec: This endpoint's own way of paging; when given, it replaces ``kind`` and the
+            settings' field and parameter names and page size (not ``max_pages``).
     """
 
     def __init__(
@@ -136,8 +182,10 @@ class Paginator:
         settings: ConnectorSettings,
         *,
         redactor: Redactor | None = None,
+        spec: PageSpec | None = None,
     ) -> None:
-        self.kind = kind
+        self.spec = spec if spec is not None else dataclasses.replace(PageSpec.of(settings), kind=kind)
+        self.kind = self.spec.kind
         self.path = path
         self.settings = settings
         self.pages = 0
@@ -153,16 +201,15 @@ class Paginator:
     def first(self) -> PageRequest:
         """Return the request for the first page."""
         params = dict(self.params)
-        if self.kind != "none" and self.settings.page_size_param:
-            params.setdefault(self.settings.page_size_param, self.settings.page_size)
-        if self.kind == "offset":
-            self._position = int(str(params.get(self.settings.page_param) or 0))
-            params[self.settings.page_param] = self._position
-        elif self.kind == "page":
-            self._position = int(str(params.get(self.settings.page_param) or 1))
-            params[self.settings.page_param] = self._position
-        elif self.kind == "cursor" and params.get(self.settings.page_param) not in (None, ""):
-            self._seen.add(str(params[self.settings.page_param]))  # a walk back to its start is a cycle
+        if self.kind != "none" and self.spec.page_size_param:
+            params.setdefault(self.spec.page_size_param, self.spec.page_size)
+        if self.kind in ("offset", "page"):
+            given = params.get(self.spec.page_param)
+            start = self.spec.start if self.spec.start is not None else (0 if self.kind == "offset" else 1)
+            self._position = start if given is None else int(str(given))
+            params[self.spec.page_param] = self._position
+        elif self.kind == "cursor" and params.get(self.spec.page_param) not in (None, ""):
+            self._seen.add(str(params[self.spec.page_param]))  # a walk back to its start is a cycle
         self.params = params
         return PageRequest(self.path, params)
 
@@ -172,7 +219,7 @@ class Paginator:
 
     def restore(self, state: PageState) -> PageRequest:
         """Continue from a saved `PageState`; return the request to send next."""
-        params = {k: v for k, v in state.request.params.items() if k != self.settings.page_param}
+        params = {k: v for k, v in state.request.params.items() if k != self.spec.page_param}
         self.params = self._without_credentials(params)
         self._position, self.pages, self._seen = state.position, state.pages, set(state.seen)
         path = state.request.path
@@ -192,9 +239,9 @@ class Paginator:
 
     def records(self, response: Response) -> list[JSONValue]:
         """Return the records of a page; raise `ParsingError` if they are not a list."""
-        found = dig(response.data, self.settings.records_path)
+        found = dig(response.data, self.spec.records_path)
         if not isinstance(found, list):
-            where = self.settings.records_path or "the body"
+            where = self.spec.records_path or "the body"
             raise ParsingError(f"expected a list of records at {where!r}, got {type(found).__name__}")
         return found
 
@@ -211,17 +258,17 @@ class Paginator:
         if self.pages >= self.settings.max_pages:
             return self._stop("max_pages reached")
         if self.kind in ("offset", "page"):
-            if self.settings.page_size_param and len(records) < self.settings.page_size:
+            if self.spec.page_size_param and len(records) < self.spec.page_size:
                 return self._stop("short page")
             self._position += len(records) if self.kind == "offset" else 1
-            return PageRequest(self.path, {**self.params, self.settings.page_param: self._position})
+            return PageRequest(self.path, {**self.params, self.spec.page_param: self._position})
         if self.kind == "cursor":
-            cursor = dig(response.data, self.settings.next_path)
+            cursor = dig(response.data, self.spec.next_path)
             if cursor in (None, "") or isinstance(cursor, (dict, list)):
                 return self._stop("no cursor")
-            return self._once(str(cursor), PageRequest(self.path, {**self.params, self.settings.page_param: cursor}))
+            return self._once(str(cursor), PageRequest(self.path, {**self.params, self.spec.page_param: cursor}))
         if self.kind == "next_url":
-            url = dig(response.data, self.settings.next_path)
+            url = dig(response.data, self.spec.next_path)
             if not isinstance(url, str) or not url:
                 return self._stop("no next URL")
         else:
@@ -243,16 +290,16 @@ class Paginator:
         one by one with `next`. A short first page means there is nothing more. ``max_pages``
         counts the first page. Call it with the first page's response, instead of `next`.
         """
-        settings = self.settings
-        if self.kind not in ("offset", "page") or not settings.total_path or not settings.page_size_param:
+        settings, spec = self.settings, self.spec
+        if self.kind not in ("offset", "page") or not spec.total_path or not spec.page_size_param:
             return None
-        total = dig(response.data, settings.total_path)
+        total = dig(response.data, spec.total_path)
         if isinstance(total, str) and total.isdigit():
             total = int(total)
         if isinstance(total, bool) or not isinstance(total, int):
             return None
         self.pages = 1
-        size = int(str(self.params.get(settings.page_size_param) or settings.page_size))
+        size = int(str(self.params.get(spec.page_size_param) or spec.page_size))
         if len(records) < size:
             self.stop_reason = "short page"
             return []
@@ -261,7 +308,7 @@ class Paginator:
         else:  # pages are numbered from `first`'s page; page n holds records (n - 1) * size onwards
             starts = range(self._position + 1, math.ceil(total / size) + 1)
         planned = [
-            PageRequest(self.path, {**self.params, settings.page_param: start})
+            PageRequest(self.path, {**self.params, spec.page_param: start})
             for start in starts[: settings.max_pages - 1]
         ]
         self.pages += len(planned)

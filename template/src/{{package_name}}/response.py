@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final, Union
 
 import httpx
 from typing_extensions import TypeAliasType
 
 from .resilience.bucket import RateLimitStatus
 
-__all__ = ["JSONValue", "Response", "ResponseMeta"]
+__all__ = ["ANSWER_CONTEXT", "JSONValue", "Response", "ResponseMeta"]
 
 # Any decoded JSON. mypy reads the plain recursive alias; at run time it is a named alias, which
 # pydantic can validate (an implicit recursive alias sends its schema builder into endless recursion).
@@ -21,6 +23,10 @@ else:
         "JSONValue",
         Union[bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"], None],  # noqa: UP007 - as above
     )
+
+
+#: The pydantic validation context of answers: generated models keep enum values they do not list (CF-VAL-3).
+ANSWER_CONTEXT: Final[Mapping[str, bool]] = MappingProxyType({"answer": True})
 
 
 @dataclass(frozen=True)

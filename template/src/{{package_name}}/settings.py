@@ -8,12 +8,13 @@ environment prefix. Values come, highest first, from keyword arguments, environm
 from __future__ import annotations
 
 import re
-from typing import Literal
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["AuthKind", "ConnectorSettings", "PaginationKind"]
+__all__ = ["AuthKind", "ConnectorSettings", "PaginationKind", "SecurityScheme"]
 
 # One character class per part, so matching is linear in the length of the input.
 _URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
@@ -24,11 +25,36 @@ AuthKind = Literal[
 PaginationKind = Literal["none", "offset", "page", "cursor", "next_url", "link_header"]
 
 
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A scheme some operations use instead of the default ``auth`` (CF-AUTH-5).
+
+    Its credentials are the settings ``<name>_api_key``, ``<name>_token``, ``<name>_username`` and
+    ``<name>_password``, or ``<name>_client_id`` and ``<name>_client_secret``, as its kind needs.
+
+    Args:
+        name: The scheme's name in snake_case: the prefix of its settings.
+        kind: How it authenticates: api_key_header, api_key_query, bearer, basic or oauth2_client_credentials.
+        param_name: The header or query parameter of an API key.
+        token_url: The token endpoint of oauth2_client_credentials.
+        scope: The scopes to ask for, space-separated.
+    """
+
+    name: str
+    kind: AuthKind
+    param_name: str = ""
+    token_url: str = ""
+    scope: str = ""
+
+
 class ConnectorSettings(BaseSettings):
     """Settings shared by every connector; see SPEC.md for what each one governs."""
 
     # A bare prefix of its own, so that the base class never reads variables such as TOKEN.
     model_config = SettingsConfigDict(env_prefix="CONNECTOR_", env_file=".env", extra="ignore", validate_default=True)
+
+    #: Schemes some operations use instead of ``auth``; generated connectors list theirs (CF-AUTH-5).
+    security_schemes: ClassVar[tuple[SecurityScheme, ...]] = ()
 
     # Where and how to authenticate (CF-AUTH).
     base_url: str = "https://api.example.com"
@@ -151,6 +177,12 @@ class ConnectorSettings(BaseSettings):
         return tuple((limit, period) for limit, period in periods if limit)
 
     def secret_values(self) -> list[str]:
-        """Return every configured secret value, for redaction."""
-        secrets = (self.api_key, self.token, self.password, self.client_secret, self.refresh_token)
-        return [value.get_secret_value() for value in secrets if value and value.get_secret_value()]
+        """Return every configured secret value (each ``SecretStr`` setting), for redaction."""
+        secrets = [getattr(self, name) for name in type(self).model_fields]
+        return [
+            value.get_secret_value() for value in secrets if isinstance(value, SecretStr) and value.get_secret_value()
+        ]
+
+    def credential_names(self) -> list[str]:
+        """Return the header and query parameter names that carry credentials: ``auth_param_name`` and the schemes'."""
+        return [self.auth_param_name, *(scheme.param_name for scheme in self.security_schemes if scheme.param_name)]

@@ -91,17 +91,20 @@ def credential_guard(settings: ConnectorSettings) -> Callable[[httpx.Request], N
     """
     base = httpx.URL(settings.base_url)
     origin = (base.scheme, base.host, base.port)  # read once: this hook runs on every request
-    token_url = httpx.URL(settings.token_url) if settings.token_url else None
-    name = settings.auth_param_name
+    token_urls = {
+        httpx.URL(url) for url in (settings.token_url, *(s.token_url for s in settings.security_schemes)) if url
+    }
+    names = settings.credential_names()
 
     def guard(request: httpx.Request) -> None:
         url = request.url
-        if (url.scheme, url.host, url.port) == origin or (token_url is not None and url == token_url):
+        if (url.scheme, url.host, url.port) == origin or url in token_urls:
             return
-        for header in ("Authorization", "Proxy-Authorization", "Cookie", name):
+        for header in ("Authorization", "Proxy-Authorization", "Cookie", *names):
             request.headers.pop(header, None)
-        if name in request.url.params:
-            request.url = request.url.copy_remove_param(name)
+        for name in names:
+            if name in request.url.params:
+                request.url = request.url.copy_remove_param(name)
 
     return guard
 

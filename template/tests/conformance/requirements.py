@@ -52,6 +52,11 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "JSON bodies are decoded; other media types give text; an empty body gives None.",
     ),
     Requirement(
+        "CF-REQ-6",
+        "SHOULD",
+        "generated methods send the Accept their operation declares (JSON and *+json media types of its responses).",
+    ),
+    Requirement(
         "CF-CONF-1",
         "MUST",
         "every setting can be passed as a keyword argument or an environment variable <PREFIX>_<FIELD>.",
@@ -79,6 +84,12 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "OAuth2 client-credentials tokens are cached, refreshed 30 s before expiry, and refreshed once on a 401.",
     ),
     Requirement("CF-AUTH-4", "MUST", "401 and 403 raise AuthError and are not retried."),
+    Requirement(
+        "CF-AUTH-5",
+        "MUST",
+        "an operation whose security differs from the default is sent with its own scheme, from credentials of their "
+        "own (<PREFIX>_<SCHEME>_TOKEN, ...), held as SecretStr and redacted.",
+    ),
     Requirement(
         "CF-RETRY-1",
         "MUST",
@@ -205,6 +216,12 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         " request, Ctrl-C, SIGKILL), the same command resumes or starts cleanly.",
     ),
     Requirement(
+        "CF-PAGE-8",
+        "MUST",
+        "pages/paginate/items take a PageSpec that pages one endpoint its own way; generated iterators pass the one "
+        "inferred from the description.",
+    ),
+    Requirement(
         "CF-HOOK-1",
         "MUST",
         "hooks run in this order: before_request (each attempt), after_response (each answer), on_retry "
@@ -256,6 +273,12 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "typed resource methods validate arguments before sending, raising ValidationError (VALIDATION_ERROR).",
     ),
     Requirement(
+        "CF-VAL-3",
+        "SHOULD",
+        "enums in answer models are open (an unknown value parses and is kept); arguments and request bodies stay "
+        "closed.",
+    ),
+    Requirement(
         "CF-SEC-1",
         "MUST",
         "secrets never appear in logs, printed output, exceptions or reprs (tested by planting a secret).",
@@ -284,6 +307,11 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "CF-TEST-2",
         "MUST",
         "a conformance suite marks each test with its requirement ID and prints a compliance report.",
+    ),
+    Requirement(
+        "CF-TEST-4",
+        "SHOULD",
+        "every generated model parses the instances hypothesis-jsonschema draws from its description's schema.",
     ),
     Requirement(
         "CF-DOC-1",

@@ -187,3 +187,68 @@ def test_oauth_access_tokens_are_redacted_once_fetched(make: MakeDriver, server:
         api("get", "echo")
     assert "fetched-tok-991" not in str(caught.value.details)
     assert all("fetched-tok-991" not in record.getMessage() for record in caplog.records)
+
+
+def _with_schemes(base: object) -> object:
+    """Return ``base`` (settings) as an instance of its class with two schemes of its own and their credentials."""
+    from pydantic import SecretStr
+
+    from ..api import settings as settings_module
+
+    class SchemeSettings(type(base)):  # type: ignore[misc, valid-type]  # the connector's own config class
+        security_schemes = (
+            settings_module.SecurityScheme("org_oauth", "bearer"),
+            settings_module.SecurityScheme("partner", "api_key_header", param_name="X-Partner-Key"),
+        )
+        org_oauth_token: SecretStr | None = None
+        partner_api_key: SecretStr | None = None
+
+    return SchemeSettings(**{**base.model_dump(), "org_oauth_token": "t-org-7"})  # type: ignore[attr-defined]
+
+
+@spec("CF-AUTH-5")
+def test_an_operation_is_sent_with_its_own_scheme(make: MakeDriver, server: FaultServer) -> None:
+    """security= picks another scheme's credential (or none) for one call; the default serves the rest."""
+    from ..conftest import settings_for
+
+    base = settings_for(server, auth="api_key_header", auth_param_name="X-Api-Key", api_key="k-default-7")
+    api = make(settings=_with_schemes(base))
+    api("get", "default")
+    api("request", "GET", "org", security="org_oauth")
+    api("request", "GET", "public", security="none")
+    [default], [org], [public] = (server.requests_to(f"/{path}") for path in ("default", "org", "public"))
+    assert default.headers["X-Api-Key"] == "k-default-7"
+    assert "Authorization" not in default.headers
+    assert org.headers["Authorization"] == "Bearer t-org-7"
+    assert "X-Api-Key" not in org.headers
+    assert "X-Api-Key" not in public.headers
+    assert "Authorization" not in public.headers
+
+
+@spec("CF-AUTH-5")
+def test_a_schemes_missing_credential_is_named_before_anything_is_sent(make: MakeDriver, server: FaultServer) -> None:
+    """A scheme whose credential is unset raises AuthError naming its variable; the API never sees the call."""
+    from ..conftest import settings_for
+
+    api = make(settings=_with_schemes(settings_for(server)))
+    with pytest.raises(errors.AuthError, match=f"export {ENV_PREFIX}PARTNER_API_KEY"):
+        api("request", "GET", "partner", security="partner")
+    with pytest.raises(errors.ValidationError, match="not one of this connector's"):
+        api("request", "GET", "partner", security="nobody")
+    assert server.requests_to("/partner") == []
+
+
+@spec("CF-AUTH-5", "CF-SEC-1")
+def test_a_schemes_credential_is_secret_and_redacted(make: MakeDriver, server: FaultServer) -> None:
+    """Each scheme's credential is a SecretStr: never in the settings' repr, hidden in messages and logs."""
+    from ..conftest import settings_for
+
+    settings = _with_schemes(settings_for(server))
+    assert "t-org-7" not in repr(settings)
+    api = make(settings=settings)
+    assert api("core").redactor.text("token t-org-7 leaked") == "token *** leaked"
+    server.script("/org", Reply(400, {"message": "bad token t-org-7"}))
+    with pytest.raises(errors.InvalidRequestError) as caught:
+        api("request", "GET", "org", security="org_oauth")
+    assert "t-org-7" not in str(caught.value)
+    assert "t-org-7" not in repr(caught.value.details)

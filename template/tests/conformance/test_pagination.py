@@ -136,3 +136,32 @@ def test_pages_can_resume_from_a_saved_state(make: MakeDriver, server: FaultServ
     state = pagination.PageState.from_json(first.next.to_json())
     rest = api.collect("pages", "cursor/items", resume=state)
     assert [record["id"] for page in rest for record in page.records] == list(range(20, 45))
+
+
+@spec("CF-PAGE-8")
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_page_spec_pages_one_endpoint_its_own_way(make: MakeDriver, server: FaultServer, kind: str) -> None:
+    """With pagination off in the settings, a PageSpec pages one endpoint by its own kind, fields and headers."""
+    from ..api import pagination
+
+    api = make(records_path="elsewhere", page_size=3)  # the settings say: one page, records elsewhere
+    page_spec = pagination.PageSpec(kind=kind, records_path="data", page_size=10, **KINDS[kind])  # type: ignore[arg-type]
+    pages = api.collect("paginate", f"{kind}/items", spec=page_spec, headers={"X-Tenant": "t-1"})
+    assert [len(page) for page in pages] == [10, 10, 10, 10, 5]
+    received = server.requests_to(f"/{kind}/items")
+    assert len(received) == 5
+    assert {request.headers.get("X-Tenant") for request in received} == {"t-1"}
+
+
+@spec("CF-PAGE-8")
+def test_a_page_spec_sets_where_numbering_starts(make: MakeDriver, server: FaultServer) -> None:
+    """A PageSpec's start is the first page asked for (APIs number pages from 0 or 1), then 3, 4..."""
+    from ..api import pagination
+
+    server.records = [{"id": number} for number in range(25)]
+    page_spec = pagination.PageSpec(kind="page", records_path="data", page_param="page", page_size_param="per_page",
+                                    page_size=10, start=2)  # fmt: skip
+    api = make(pagination="page", page_param="p", page_size=5)
+    pages = api.collect("paginate", "page/items", spec=page_spec)
+    assert [request.query["page"] for request in server.requests_to("/page/items")] == [["2"], ["3"]]
+    assert [record["id"] for page in pages for record in page] == list(range(10, 25))

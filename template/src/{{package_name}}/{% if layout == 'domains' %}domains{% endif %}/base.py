@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from ..client import AsyncConnector, Connector
 from ..errors import ValidationError
 from ..pagination import dig
-from ..response import JSONValue
+from ..response import ANSWER_CONTEXT, JSONValue
 from ..transport import ParamValue, QueryParams
 
 __all__ = ["AsyncDomain", "Domain", "Record"]
@@ -52,7 +52,8 @@ class _DomainRules(Generic[Record]):
         return merged
 
     def _record(self, data: JSONValue) -> Record:
-        return self.model.model_validate(data)  # type: ignore[return-value]  # model is the Record type
+        # As an answer: the model keeps enum values it does not list (CF-VAL-3).
+        return self.model.model_validate(data, context=ANSWER_CONTEXT)  # type: ignore[return-value]  # model is the Record type
 
     def _write_body(self, properties: Mapping[str, JSONValue]) -> dict[str, JSONValue]:
         return {"properties": dict(properties)}
