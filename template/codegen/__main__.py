@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"codegen: {problem}", file=sys.stderr)
         return 2
 
+    from .formatting import FormatterError
     from .generate import generate
     from .spec import SpecError
 
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             check_source(args.source, kind)
             _copy_source(args.source, project.api, kind)
         files, warnings = generate(project, kind, _description(project.api) if kind == "openapi" else None)
-    except SpecError as error:
+    except (SpecError, FormatterError) as error:
         print(f"codegen: {error}", file=sys.stderr)
         return 2
     for warning in warnings:

@@ -11,11 +11,11 @@ from .spec import SpecError, load_openapi
 __all__ = ["check_source", "missing_packages"]
 
 # (module, package) that generating each kind imports beyond Copier's own dependencies (Jinja,
-# PyYAML); datamodel-code-generator brings black and isort, which format the output.
+# PyYAML); ruff, whose binary formats the output, for every kind (codegen/formatting.py).
 _NEEDS = {
-    "openapi": [("datamodel_code_generator", "datamodel-code-generator")],
-    "json_samples": [("datamodel_code_generator", "datamodel-code-generator")],
-    "graphql": [("graphql", "graphql-core"), ("black", "black"), ("isort", "isort")],
+    "openapi": [("datamodel_code_generator", "datamodel-code-generator"), ("ruff", "ruff")],
+    "json_samples": [("datamodel_code_generator", "datamodel-code-generator"), ("ruff", "ruff")],
+    "graphql": [("graphql", "graphql-core"), ("ruff", "ruff")],
 }
 
 

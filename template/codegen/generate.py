@@ -1,4 +1,4 @@
-"""Turns the project's API description into the text of its generated modules."""
+"""Turns the project's API description into the text of its generated modules, formatted by ruff in one go."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import dataclasses
 import re
 from pathlib import Path
 
+from .formatting import format_modules
 from .methods import render_operations
 from .models import defined_names, render_models
 from .openapi import plan_openapi
@@ -88,6 +89,8 @@ def generate(project: Project, kind: str, description: Path | None) -> tuple[Gen
 
 
 def _files(project: Project, models: str, operations: str, source: str) -> GeneratedFiles:
-    """Return the two generated modules, keyed by their paths from the project's root."""
+    """Return the two generated modules, formatted, keyed by their paths from the project's root."""
     package = project.package.relative_to(project.root).as_posix()
-    return {f"{package}/models/__init__.py": (models, source), f"{package}/operations.py": (operations, source)}
+    paths = (f"{package}/models/__init__.py", f"{package}/operations.py")
+    formatted = format_modules(dict(zip(paths, (models, operations), strict=True)), project.root)
+    return {path: (formatted[path], source) for path in paths}
