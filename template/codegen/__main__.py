@@ -130,12 +130,14 @@ def _generate(args: argparse.Namespace) -> int:
     from .spec import SpecError
 
     try:
+        document = None
         if args.source is not None:
             from .check import check_source
 
-            check_source(args.source, kind)
+            document = check_source(args.source, kind)  # the copy in api/ is the same: not read again
             _copy_source(args.source, project.api, kind)
-        files, warnings = generate(project, kind, _description(project.api) if kind == "openapi" else None)
+        description = _description(project.api) if kind == "openapi" else None
+        files, warnings = generate(project, kind, description, document)
     except (SpecError, FormatterError) as error:
         print(f"codegen: {error}", file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ from .openapi import plan_openapi
 from .plan import Body, Generated, Pagination
 from .project import Project
 from .samples import load_samples, plan_samples
-from .spec import SpecError, load_openapi
+from .spec import Document, SpecError, load_openapi
 
 __all__ = ["GeneratedFiles", "generate"]
 
@@ -63,8 +63,13 @@ def _generate_graphql(project: Project) -> tuple[GeneratedFiles, list[str]]:
     return _files(project, models, operations, source), plan.warnings
 
 
-def generate(project: Project, kind: str, description: Path | None) -> tuple[GeneratedFiles, list[str]]:
-    """Return the generated files of ``project`` and the warnings about what was left out."""
+def generate(
+    project: Project, kind: str, description: Path | None, document: Document | None = None
+) -> tuple[GeneratedFiles, list[str]]:
+    """Return the generated files of ``project`` and the warnings about what was left out.
+
+    ``document`` is the OpenAPI ``description`` already read (`check.check_source`), or None to read it.
+    """
     if kind == "graphql":
         return _generate_graphql(project)
     pagination = Pagination(
@@ -75,7 +80,7 @@ def generate(project: Project, kind: str, description: Path | None) -> tuple[Gen
     )
     if kind == "openapi" and description is not None:
         source = description.relative_to(project.root).as_posix()
-        generated = plan_openapi(load_openapi(description), source, pagination)
+        generated = plan_openapi(load_openapi(description) if document is None else document, source, pagination)
     elif kind == "json_samples":
         generated = plan_samples(load_samples(project.api / "samples"), "api/samples", pagination)
     else:
