@@ -88,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         "--domains",
         action=argparse.BooleanOptionalAction,
         default=False,
-        help="then create the domain modules the answers list, as python -m codegen.domains does (one process "
-        "for both: Copier's tasks)",
+        help="then create the domain modules the answers list that do not exist yet, as python -m codegen.domains does",
     )
     args = parser.parse_args(argv)
     if args.check and args.source is not None:
