@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import corpus, extraction, memory, overhead, quota, render
+from . import corpus, extraction, memory, overhead, quota, render, scaling
 from .project import ROOT, render_connector
 from .report import Environment, markdown, plot, table
 from .results import Section, Stopwatch
@@ -21,7 +21,7 @@ from .server import LocalServer
 
 __all__ = ["FULL", "QUICK", "Sizes", "main", "run"]
 
-SECTIONS = ("render", "corpus", "overhead", "quota", "extraction", "memory")
+SECTIONS = ("render", "corpus", "scaling", "overhead", "quota", "extraction", "memory")
 #: Added to every answer in the second extraction run, as a remote API's network would.
 LATENCY = 0.005
 
@@ -39,6 +39,7 @@ class Sizes:
     memory_records: int
     corpus_rounds: int
     corpus_files: int | None  # the smallest N files; None: all
+    scaling_operations: tuple[int, ...]  # sizes of the synthetic descriptions
 
 
 FULL = Sizes(
@@ -51,6 +52,7 @@ FULL = Sizes(
     memory_records=1_000_000,
     corpus_rounds=1,  # fourteen files, generation included: one round keeps the whole run under ten minutes
     corpus_files=None,
+    scaling_operations=scaling.SIZES,
 )
 QUICK = Sizes(
     rounds=1,
@@ -62,6 +64,7 @@ QUICK = Sizes(
     memory_records=2_000,
     corpus_rounds=1,
     corpus_files=1,
+    scaling_operations=(5, 10),
 )
 
 
@@ -80,7 +83,9 @@ def run(sizes: Sizes, *, only: tuple[str, ...] = SECTIONS, presets: list[str] | 
         timed(lambda: render.run(rounds=sizes.rounds, preset_list=presets))
     if "corpus" in only:
         timed(lambda: corpus.run(rounds=sizes.corpus_rounds, limit=sizes.corpus_files))
-    http = [name for name in only if name not in ("render", "corpus")]
+    if "scaling" in only:
+        timed(lambda: scaling.run(rounds=sizes.rounds, sizes=sizes.scaling_operations))
+    http = [name for name in only if name not in ("render", "corpus", "scaling")]
     if not http:
         return sections
     with tempfile.TemporaryDirectory(prefix="cf-bench-") as work, LocalServer() as server:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from .results import Row, Section
 
@@ -140,10 +141,15 @@ def plot(sections: list[Section], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     by_key = {section.key: section for section in sections}
-    panels = [key for key in ("render", "corpus", "overhead", "quota", "extraction", "memory") if key in by_key]
+    panels = [
+        key for key in ("render", "corpus", "scaling", "overhead", "quota", "extraction", "memory") if key in by_key
+    ]
     figure, axes = plt.subplots(len(panels), 1, figsize=(10, 3.2 * len(panels)), squeeze=False)
     for axis, key in zip(axes[:, 0], panels, strict=True):
         section = by_key[key]
+        if key == "scaling":
+            _plot_scaling(axis, section)
+            continue
         rows = [row for row in section.rows if row.runs and _plotted(key, row)]
         names = [_short(key, row.name) for row in rows]
         values = [row.value for row in rows]
@@ -166,6 +172,39 @@ def plot(sections: list[Section], path: Path) -> None:
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def _plot_scaling(axis: Any, section: Section) -> None:
+    """Seconds per copy against the number of operations, each round a dot, with the goal and the
+    straight line through the two smallest sizes: linear growth stays on it, faster growth rises above."""
+    from . import scaling
+
+    copies = sorted(
+        (int(row.name.split(", ")[1].split()[0].replace(",", "")), row)
+        for row in section.rows
+        if row.name.startswith("copy, ") and row.runs
+    )
+    if not copies:
+        return
+    sizes = [size for size, _ in copies]
+    axis.plot(sizes, [row.value for _, row in copies], "o-", color="#1f77b4", label="copier copy (median)")
+    for size, row in copies:
+        axis.plot([size] * len(row.runs), row.runs, "k.", markersize=3)
+    if len(copies) >= 2:
+        (small, first), (larger, second) = copies[0], copies[1]
+        slope = (second.value - first.value) / (larger - small)
+        axis.plot(
+            [small, sizes[-1]],
+            [first.value, first.value + slope * (sizes[-1] - small)],
+            ":",
+            color="#999999",
+            label="linear from the two smallest",
+        )
+    axis.axhline(scaling.GOAL, color="#d62728", linestyle="--", linewidth=1)
+    axis.set_title(section.title, loc="left", fontsize=10)
+    axis.set_xlabel("operations in the description")
+    axis.set_ylabel("s")
+    axis.legend(fontsize=7, loc="upper left")
 
 
 def _plotted(key: str, row: Row) -> bool:

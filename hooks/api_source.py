@@ -127,24 +127,28 @@ def api_source_error(path: str, kind: str) -> str:
             "was installed with pipx; then run copier again."
         )
     if found.is_file():  # Copier asks more than once; a file's stamp tells whether it changed since
-        stat = found.stat()
-        return _checked(found, kind, (stat.st_mtime_ns, stat.st_size))
-    return _check(found, kind)
+        return _checked(found, kind, _stamp(found))[1]
+    return _check(found, kind)[1]
 
 
-def _check(found: Path, kind: str) -> str:
-    """Return the generator's complaint about ``found`` as a ``kind`` description, or ``""``."""
+def _stamp(found: Path) -> tuple[int, int]:
+    """What tells one version of a file from the next: its modification time and size."""
+    stat = found.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _check(found: Path, kind: str) -> tuple[Any, str]:
+    """Return what the generator's check of ``found`` as a ``kind`` description read, and its complaint or ``""``."""
     spec = _submodule("spec")
     try:
-        _submodule("check").check_source(found, kind)
+        return _submodule("check").check_source(found, kind), ""
     except spec.SpecError as error:
-        return f"api_source_path: {error}"
-    return ""
+        return None, f"api_source_path: {error}"
 
 
 @cache
-def _checked(found: Path, kind: str, stamp: tuple[int, int]) -> str:
-    """`_check`, once per version of a file (``stamp`` keys the cache)."""
+def _checked(found: Path, kind: str, stamp: tuple[int, int]) -> tuple[Any, str]:
+    """`_check`, once per version of a file (``stamp`` keys the cache); the defaults read the same document."""
     return _check(found, kind)
 
 
@@ -178,12 +182,10 @@ def source_answer_is_valid(conf: Mapping[str, Any], kind: str, default: str) -> 
 
 
 @cache
-def _defaults(found: Path, modified: float) -> dict[str, Any]:
-    """Return the answers the OpenAPI description at ``found`` implies (``modified`` keys the cache)."""
-    spec = _submodule("spec")
-    try:
-        document = spec.load_openapi(found)
-    except spec.SpecError:
+def _defaults(found: Path, stamp: tuple[int, int]) -> dict[str, Any]:
+    """Return the answers the OpenAPI description at ``found`` implies (``stamp`` keys the cache)."""
+    document = _checked(found, "openapi", stamp)[0]  # read once for the check and the defaults
+    if not isinstance(document, dict):
         return {}
     defaults: dict[str, Any] = {}
     servers = document.get("servers") or []
@@ -258,7 +260,7 @@ def spec_default(path: str, kind: str, question: str, fallback: object) -> objec
     found = resolve_source(path)
     if found is None or not found.is_file():
         return fallback
-    value = _defaults(found, found.stat().st_mtime).get(question)
+    value = _defaults(found, _stamp(found)).get(question)
     return fallback if value in (None, "") else value
 
 

@@ -24,6 +24,7 @@ TINY = bench.Sizes(
     memory_records=1_500,
     corpus_rounds=1,
     corpus_files=1,  # the smallest real-world description
+    scaling_operations=(5, 10),  # two copies: enough to check the goals are stated
 )
 
 
@@ -61,7 +62,16 @@ def test_a_tiny_run_measures_every_goal_and_writes_the_report(tmp_path: Path) ->
         assert all(row.runs for row in section.rows), section.key
     goals = [goal for section in sections for goal in section.goals]
     names = " ".join(goal.name for goal in goals)
-    for expected in ("copier copy", "copier update", "overhead", "quota", "extraction", "peak RSS"):
+    for expected in (
+        "copier copy",
+        "copier update",
+        "generated operations",
+        "linearly",
+        "overhead",
+        "quota",
+        "extraction",
+        "peak RSS",
+    ):
         assert expected in names
     assert all(goal.measured and (goal.met or goal.why) for goal in goals)
 

@@ -250,7 +250,11 @@ def test_a_missing_source_stops_the_copy_and_writes_nothing(
 
 @pytest.mark.parametrize(
     ("kind", "module", "package"),
-    [("openapi", "datamodel_code_generator", "datamodel-code-generator"), ("graphql", "black", "black")],
+    [
+        ("openapi", "datamodel_code_generator", "datamodel-code-generator"),
+        ("openapi", "ruff", "ruff"),
+        ("graphql", "ruff", "ruff"),
+    ],
 )
 def test_a_missing_generator_is_named_with_the_command_that_installs_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, module: str, package: str

@@ -2,10 +2,12 @@
 
 Copier runs it after ``copier copy`` (with ``--source``, to copy the description into ``api/``: an
 OpenAPI file, a folder of JSON samples, or for GraphQL ``schema.graphql``, ``operations/*.graphql``
-and an optional ``scalars.json``) and after ``copier update`` (with ``--if-present``). Run it
-yourself after you change ``api/``. It writes ``src/<package>/models/__init__.py`` and
-``src/<package>/operations.py``, never any other file, and never overwrites a generated file you
-edited by hand (see ``codegen/project.py``).
+and an optional ``scalars.json``) and after ``copier update`` (with ``--if-present``); with the
+domain layout also with ``--domains``, so that the same process then creates the domains' modules
+as ``python -m codegen.domains`` does. Run it yourself after you change ``api/``. It writes
+``src/<package>/models/__init__.py`` and ``src/<package>/operations.py``, never any other file
+(but new domain modules with ``--domains``), and never overwrites a generated file you edited by
+hand (see ``codegen/project.py``).
 """
 
 from __future__ import annotations
@@ -82,10 +84,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a generated file is stale")
     parser.add_argument("--force", action="store_true", help="overwrite generated files even if edited by hand")
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="project root (default: here)")
+    parser.add_argument(
+        "--domains",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="then create the domain modules the answers list that do not exist yet, as python -m codegen.domains does",
+    )
     args = parser.parse_args(argv)
     if args.check and args.source is not None:
         parser.error("--check changes nothing, so it cannot copy --source into api/: run without --check first")
+    status = _generate(args)
+    if status == 0 and args.domains and not args.check:
+        from . import domains
 
+        return domains.main(["--project", str(args.project)])
+    return status
+
+
+def _generate(args: argparse.Namespace) -> int:
+    """Regenerate the typed modules as ``args`` say; return the exit code."""
     from .project import Project
 
     try:
@@ -107,17 +124,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"codegen: {problem}", file=sys.stderr)
         return 2
 
+    from .formatting import FormatterError
     from .generate import generate
     from .spec import SpecError
 
     try:
+        document = None
         if args.source is not None:
             from .check import check_source
 
-            check_source(args.source, kind)
+            document = check_source(args.source, kind)  # the copy in api/ is the same: not read again
             _copy_source(args.source, project.api, kind)
-        files, warnings, notes = generate(project, kind, _description(project.api) if kind == "openapi" else None)
-    except SpecError as error:
+        description = _description(project.api) if kind == "openapi" else None
+        files, warnings, notes = generate(project, kind, description, document)
+    except (SpecError, FormatterError) as error:
         print(f"codegen: {error}", file=sys.stderr)
         return 2
     for warning in warnings:

@@ -1,4 +1,4 @@
-"""Turns the project's API description into the text of its generated modules."""
+"""Turns the project's API description into the text of its generated modules, formatted by ruff in one go."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import dataclasses
 import re
 from pathlib import Path
 
+from .formatting import format_modules
 from .methods import render_operations
 from .models import defined_names, render_models
 from .openapi import plan_openapi
 from .plan import Body, Generated, Pagination
 from .project import Project
 from .samples import load_samples, plan_samples
-from .spec import SpecError, load_openapi
+from .spec import Document, SpecError, load_openapi
 
 __all__ = ["GeneratedFiles", "generate"]
 
@@ -67,8 +68,11 @@ def _generate_graphql(project: Project) -> Result:
     return _files(project, models, operations, source), plan.warnings, notes
 
 
-def generate(project: Project, kind: str, description: Path | None) -> Result:
-    """Return the generated files of ``project``, the warnings about what was left out, and notes."""
+def generate(project: Project, kind: str, description: Path | None, document: Document | None = None) -> Result:
+    """Return the generated files of ``project``, the warnings about what was left out, and notes.
+
+    ``document`` is the OpenAPI ``description`` already read (`check.check_source`), or None to read it.
+    """
     if kind == "graphql":
         return _generate_graphql(project)
     pagination = Pagination(
@@ -80,7 +84,8 @@ def generate(project: Project, kind: str, description: Path | None) -> Result:
     if kind == "openapi" and description is not None:
         source = description.relative_to(project.root).as_posix()
         auth = (project.answer("auth", "none"), project.answer("auth_param_name"))
-        generated = plan_openapi(load_openapi(description), source, pagination, auth)
+        document = load_openapi(description) if document is None else document
+        generated = plan_openapi(document, source, pagination, auth)
     elif kind == "json_samples":
         generated = plan_samples(load_samples(project.api / "samples"), "api/samples", pagination)
     else:
@@ -94,6 +99,8 @@ def generate(project: Project, kind: str, description: Path | None) -> Result:
 
 
 def _files(project: Project, models: str, operations: str, source: str) -> GeneratedFiles:
-    """Return the two generated modules, keyed by their paths from the project's root."""
+    """Return the two generated modules, formatted, keyed by their paths from the project's root."""
     package = project.package.relative_to(project.root).as_posix()
-    return {f"{package}/models/__init__.py": (models, source), f"{package}/operations.py": (operations, source)}
+    paths = (f"{package}/models/__init__.py", f"{package}/operations.py")
+    formatted = format_modules(dict(zip(paths, (models, operations), strict=True)), project.root)
+    return {path: (formatted[path], source) for path in paths}

@@ -1,10 +1,10 @@
-"""Prints a `graphql.GraphQLPlan` as the models module and ``operations.py`` (Jinja, then black)."""
+"""Prints a `graphql.GraphQLPlan` as the models module and ``operations.py`` (Jinja; ruff formats them)."""
 
 from __future__ import annotations
 
 import re
 
-from .formatting import format_python, template_environment
+from .formatting import template_environment
 from .graphql import GraphQLPlan, Method
 from .names import python_literal
 
@@ -35,7 +35,7 @@ def _signature(method: Method, generated: set[str]) -> str:
 
 
 def render_graphql_models(plan: GraphQLPlan, *, title: str) -> str:
-    """Return the source of the models module for ``plan``."""
+    """Return the source of the models module for ``plan``, before ruff formats it."""
     text = " ".join(f.declaration for model in plan.models for f in model.fields) + " ".join(plan.aliases.values())
     typing = [name for name in ("Annotated", "Literal") if f"{name}[" in text]
     imports = [f"from typing import {', '.join(typing)}"] if typing else []
@@ -45,16 +45,15 @@ def render_graphql_models(plan: GraphQLPlan, *, title: str) -> str:
     if plan.uses_json:
         imports.append("from ..response import JSONValue")
     exported = sorted({"GraphQLModel", *plan.aliases, *(model.name for model in plan.models)})
-    source = (
+    return (
         template_environment(document=_document)
         .get_template("graphql_models.py.j2")
         .render(title=title, source=plan.source, imports=imports, exported=exported, plan=plan)
     )
-    return format_python(source)
 
 
 def render_graphql_operations(plan: GraphQLPlan, *, title: str, base_module: str, bases: tuple[str, str]) -> str:
-    """Return the source of ``operations.py``: one typed method per operation, for both connectors."""
+    """Return the source of ``operations.py`` (one typed method per operation, both connectors), unformatted."""
     generated = {model.name for model in plan.models} | set(plan.aliases)
     methods = [
         {
@@ -76,7 +75,7 @@ def render_graphql_operations(plan: GraphQLPlan, *, title: str, base_module: str
     imports.append(f"from {base_module} import {', '.join(sorted([*bases, 'OperationResult']))}")
     if "JSONValue" in text:
         imports.append("from .response import JSONValue")
-    source = (
+    return (
         template_environment(document=_document)
         .get_template("graphql_operations.py.j2")
         .render(
@@ -89,4 +88,3 @@ def render_graphql_operations(plan: GraphQLPlan, *, title: str, base_module: str
             async_base=bases[1],
         )
     )
-    return format_python(source)

@@ -6,7 +6,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from .formatting import format_python, template_environment
+from .formatting import template_environment
 from .names import camel, python_literal, unique
 from .paging import Paging
 from .plan import Body, Generated, Operation, Parameter
@@ -288,7 +288,7 @@ def render_operations(
     base_module: str = ".client",
     bases: tuple[str, str] = ("Connector", "AsyncConnector"),
 ) -> str:
-    """Return the source of ``operations.py`` for ``generated``'s operations.
+    """Return the source of ``operations.py`` for ``generated``'s operations, before ruff formats it.
 
     Args:
         generated: The planned operations.
@@ -304,7 +304,7 @@ def render_operations(
         if op.iteration is not None and op.iteration.spec is not None
     }
     exported = ["OPERATIONS", "PAGINATION"] if paginated else ["OPERATIONS"]
-    source = environment.get_template("operations.py.j2").render(
+    return environment.get_template("operations.py.j2").render(
         title=title,
         source=generated.source,
         operations=operations,
@@ -323,4 +323,3 @@ def render_operations(
         base=bases[0],
         async_base=bases[1],
     )
-    return format_python(source)
