@@ -369,7 +369,7 @@ class TemplateModule:
     def change_template(self, template: TemplateRepo) -> None:
         template.insert_after(
             "template/src/{{package_name}}/pagination.py",
-            "response to `Paginator.records` and `Paginator.next`, and stops when `next` returns None.\n",
+            "response to `Paginator.advance` (`records`, then `next`), and stops when no next request comes.\n",
             self.template_line,
         )
 
