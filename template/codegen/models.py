@@ -63,6 +63,7 @@ def render_models(generated: Generated, *, title: str) -> str:
             allow_population_by_field_name=True,
             strict_nullable=True,  # honour `nullable: true`, on required fields and map values too
             extra_fields="allow",
+            type_mappings=["string+byte=string"],  # base64 kept as sent: Base64Str refuses non-UTF-8 data (keys)
             formatters=[],
         )
         code = output.read_text(encoding="utf-8")
