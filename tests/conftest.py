@@ -20,3 +20,12 @@ for _key, _value in {
 @pytest.fixture(autouse=True)
 def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shared_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Give every mypy run of this worker one cache: pydantic and httpx are analysed once, not per project.
+
+    mypy checks each cached module's path and hash, so a project's own modules are never read from another's.
+    """
+    os.environ.setdefault("MYPY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "mypy-cache"))
