@@ -247,6 +247,17 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "MUST",
         "messages name method, host, path and status, never query strings, headers or bodies.",
     ),
+    Requirement(
+        "CF-SEC-4",
+        "MUST",
+        "values from the answers and the API description enter code only as escaped literals and docstrings.",
+    ),
+    Requirement(
+        "CF-SEC-5",
+        "MUST",
+        "no credentials in URLs: a base_url or token_url with user:password@ is refused, naming the variables "
+        "to use, and never repeated.",
+    ),
     Requirement("CF-TEST-1", "MUST", "the tests run offline against a real local HTTP server on 127.0.0.1."),
     Requirement(
         "CF-TEST-2",
