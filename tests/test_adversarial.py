@@ -62,6 +62,15 @@ def _text(name: str, text: str) -> Description:
     return write
 
 
+def _samples(text: str) -> Description:
+    def write(folder: Path) -> str:
+        (folder / "samples").mkdir()
+        (folder / "samples" / "contacts.json").write_text(text, encoding="utf-8")
+        return "samples"
+
+    return write
+
+
 def _laughs() -> str:
     """A "billion laughs" YAML file: 9 aliases per level, 10 levels: 3.5 billion nodes from 1 kB."""
     lines = [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 10)]
@@ -141,6 +150,7 @@ CASES = [
         [], _text("deep.json", f'{{"openapi": "3.0.3", "paths": {{}}, "x": {DEEP}}}'), "deep.json", id="json-deep"
     ),
     pytest.param([], _text("broken.yaml", "openapi: 3.0.3\npaths: {a: [\n"), "broken.yaml", id="yaml-malformed"),
+    pytest.param(["api_source=json_samples"], _samples(DEEP), "contacts.json", id="sample-deep"),
     pytest.param([], _schemas({"A": {"$ref": A}}), "cycle.json", id="ref-a-a"),
     pytest.param([], _schemas({"A": {"$ref": B}, "B": {"$ref": A}}), "cycle.json", id="ref-a-b-a"),
     pytest.param([], _schemas({"A": REQUIRED_SELF}), "cycle.json", id="ref-required-self"),
@@ -192,7 +202,8 @@ def test_hostile_input_is_refused_cleanly_and_writes_nothing(
     """Non-zero exit, one message naming the field or file, no traceback, the destination as it was."""
     given = ["connector_name=Acme", *answers]
     if description is not None:
-        given += ["api_source=openapi", f"api_source_path={description(tmp_path)}"]
+        kind = [] if any(answer.startswith("api_source=") for answer in answers) else ["api_source=openapi"]
+        given += [*kind, f"api_source_path={description(tmp_path)}"]
     destination = tmp_path / "out"
     before = _existing(destination) if existing else None
     code, output = copy_answers(destination, given, cwd=tmp_path, template=template)

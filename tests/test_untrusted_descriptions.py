@@ -69,6 +69,13 @@ def test_recursive_and_deeply_nested_files_are_refused(
         spec.load_document(_write(tmp_path, name, text))
 
 
+def test_a_json_sample_nested_past_the_limit_is_refused(tmp_path: Path) -> None:
+    """JSON samples are parsed with the same bound (json's parser would raise RecursionError)."""
+    (tmp_path / "contacts.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(_submodule("spec").SpecError, match=r"contacts\.json: nests deeper than 64 levels"):
+        _submodule("samples").load_samples(tmp_path)
+
+
 def _with_schemas(folder: Path, schemas: dict[str, Any], *, swagger: bool = False) -> Path:
     if swagger:
         document: dict[str, Any] = {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_NODES",
     "SpecError",
+    "check_depth",
     "listed",
     "load_document",
     "load_openapi",
@@ -115,7 +116,7 @@ def _check_yaml_bounds(text: str, path: Path) -> None:
                 sizes[anchor] = count
 
 
-def _check_json_depth(data: Any, path: Path) -> None:
+def check_depth(data: Any, path: Path) -> None:
     """Refuse JSON that nests deeper than `MAX_DEPTH` (the generator walks documents recursively)."""
     stack = [(data, 1)]
     while stack:
@@ -139,7 +140,7 @@ def load_document(path: Path) -> Document:
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
-            _check_json_depth(data, path)
+            check_depth(data, path)
         else:
             _check_yaml_bounds(text, path)
             data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
