@@ -17,8 +17,9 @@ replaced stay replaced. This template keeps the README's promise, "nothing is wr
    created are deleted, files it changed or deleted get their bytes and mode back.
 
 Restoring happens when Copier's process exits: at once for the ``copier`` command, at interpreter
-exit for a program that calls ``copier.run_copy``. With ``--pretend`` nothing is written, and with
-``--skip-tasks`` the commit task cannot run, so no snapshot is taken.
+exit for a program that calls ``copier.run_copy``. The price is a copy of the destination's files
+for the length of the copy. With ``--pretend`` nothing is written, and with ``--skip-tasks`` the
+commit task cannot run, so no snapshot is taken.
 """
 
 from __future__ import annotations
@@ -104,12 +105,13 @@ def restore(store: Path) -> tuple[int, int]:
     destination = Path(manifest["destination"])
     entries = {key: (str(kind), int(mode), str(target)) for key, (kind, mode, target) in manifest["entries"].items()}
     restored = removed = 0
-    if destination.exists():
-        for relative in sorted(_entries(destination), key=len, reverse=True):  # children before parents
-            if relative not in entries:
-                _remove(destination / relative)
-                removed += 1
-    destination.mkdir(parents=True, exist_ok=True)
+    if not destination.is_dir():  # deleted since (a test's temporary folder): nothing to put back
+        shutil.rmtree(store, ignore_errors=True)
+        return restored, removed
+    for relative in sorted(_entries(destination), key=len, reverse=True):  # children before parents
+        if relative not in entries:
+            _remove(destination / relative)
+            removed += 1
     for relative, (kind, mode, target) in sorted(entries.items()):
         path = destination / relative
         if kind == "dir":
