@@ -224,6 +224,8 @@ def domains_error(value: str) -> str:
     if not names:
         return "domains must name at least one domain, e.g. 'contacts,companies'."
     for name in names:
+        if len(name) > NAME_LIMIT:
+            return f"domains: {name[:20]!r}... is {len(name)} characters long; at most {NAME_LIMIT} are accepted."
         if not _PACKAGE.fullmatch(name) or keyword.iskeyword(name) or name in {"base", "discover"}:
             return f"domains: {name!r} must be a lowercase identifier (not a keyword or 'base'), e.g. 'contacts'."
     if len(set(names)) != len(names):
@@ -274,6 +276,7 @@ VALIDATED = frozenset(_VALIDATORS)
 _LIMITS = {
     **dict.fromkeys(("connector_name", "project_slug", "package_name", "class_prefix"), NAME_LIMIT),
     **dict.fromkeys(("base_url", "token_url"), URL_LIMIT),
+    "domains": 50 * NAME_LIMIT,  # a list of names, each at most NAME_LIMIT long
 }
 _URL_FIELDS = ("base_url", "token_url")
 

@@ -149,6 +149,12 @@ def test_over_long_answers_are_refused_with_their_length(field: str, length: int
     )
 
 
+def test_a_long_list_of_domains_is_accepted_but_not_an_over_long_domain() -> None:
+    """domains is a list: 40 names pass, one name longer than a file name should be does not."""
+    assert names.validate(",".join(f"business_domain_{n}" for n in range(40)), "domains") == ""
+    assert "at most 64" in names.validate("a" * 65, "domains")
+
+
 def test_long_hostile_input_is_fast() -> None:
     """The patterns run in linear time: a long adversarial string is checked at once."""
     hostile = "a" * 200_000 + "!"
