@@ -271,7 +271,11 @@ def _names() -> ModuleType:
     if spec is None or spec.loader is None:  # pragma: no cover - the file is part of the template
         raise ImportError(f"cannot load {TEMPLATE_ROOT / 'hooks' / 'names.py'}")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # leave the template clean
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
     return module
 
 
