@@ -20,8 +20,9 @@ from types import ModuleType
 from typing import Any
 
 from copier.errors import UserMessageError
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
+from jinja2.runtime import Context
 
 __all__ = [
     "ApiSourceExtension",
@@ -37,6 +38,7 @@ __all__ = [
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 _CODEGEN = TEMPLATE_ROOT / "template" / "codegen"
 _TRANSPORTS = {"openapi": "rest", "json_samples": "rest", "graphql": "graphql"}
+_PATH_LIMIT = 1024
 
 
 def _operation() -> str:
@@ -87,7 +89,15 @@ def resolve_source(path: str) -> Path | None:
     """Return the description ``path`` names: absolute, from the current folder, or a preset's own file."""
     given = Path(path).expanduser()
     candidates = [given] if given.is_absolute() else [Path.cwd() / given, TEMPLATE_ROOT / given]
-    return next((candidate.resolve() for candidate in candidates if candidate.exists()), None)
+    return next((candidate.resolve() for candidate in candidates if _exists(candidate)), None)
+
+
+def _exists(path: Path) -> bool:
+    """`Path.exists`, False for a name the file system cannot hold (too long) instead of an OSError."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def api_source_file(path: str) -> str:
@@ -108,7 +118,9 @@ def api_source_error(path: str, kind: str) -> str:
     """Return why ``api_source_path`` cannot be generated from, or ``""`` when it can."""
     if kind == "none":
         return ""
-    if not path.strip() or "\x00" in path:
+    if len(path) > _PATH_LIMIT or not path.isprintable():  # issue 14: no OSError for a 5,000-character path
+        return f"api_source_path must be a path of at most {_PATH_LIMIT} printable characters."
+    if not path.strip():
         what = {
             "json_samples": "a folder of JSON samples",
             "graphql": "a folder holding schema.graphql and operations/*.graphql",
@@ -253,22 +265,59 @@ def _auth_defaults(document: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def spec_default(path: str, kind: str, question: str, fallback: object) -> object:
-    """Return what the OpenAPI description at ``path`` implies for ``question``, else ``fallback``."""
+@cache
+def _names() -> ModuleType:
+    """Import ``hooks/names.py`` (the answers' validators) under a name of its own."""
+    name = "connector_factory_hooks_names_" + hashlib.sha256(str(TEMPLATE_ROOT).encode()).hexdigest()[:16]
+    spec = importlib.util.spec_from_file_location(name, TEMPLATE_ROOT / "hooks" / "names.py")
+    if spec is None or spec.loader is None:  # pragma: no cover - the file is part of the template
+        raise ImportError(f"cannot load {TEMPLATE_ROOT / 'hooks' / 'names.py'}")
+    module = importlib.util.module_from_spec(spec)
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # leave the template clean
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
+    return module
+
+
+def spec_default(path: str, kind: str, question: str, fallback: object, prefix: str = "<PREFIX>_") -> object:
+    """Return what the OpenAPI description at ``path`` implies for ``question``, else ``fallback``.
+
+    The value is checked as an answer would be: a description is untrusted input, and Copier
+    would report a bad default with a traceback. A bad one stops the copy here, before anything is
+    written, with a message naming the question and the file (``prefix``: for URL messages).
+    """
     if kind != "openapi" or not path:
         return fallback
     found = resolve_source(path)
     if found is None or not found.is_file():
         return fallback
     value = _defaults(found, _stamp(found)).get(question)
-    return fallback if value in (None, "") else value
+    if value in (None, ""):
+        return fallback
+    names = _names()
+    problem = names.validate(value, question, prefix) if question in names.VALIDATED else ""
+    if problem:
+        raise UserMessageError(
+            f"api_source_path: {found.name} gives {question} a value that cannot be used: {problem} Fix the "
+            f"description, or give the answer yourself: --data {question}=..."
+        )
+    return value
+
+
+@pass_context
+def _spec_default_filter(context: Context, path: str, kind: str, question: str, fallback: object) -> object:
+    return spec_default(path, kind, question, fallback, _names().context_prefix(context))
 
 
 class ApiSourceExtension(Extension):
-    """Registers the functions above as Jinja filters of the same names."""
+    """Registers the functions above as Jinja filters of the same names (``spec_default`` with the
+    environment prefix of the answers so far, for its messages)."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         for name in __all__:
             if name != "ApiSourceExtension":
                 environment.filters[name] = globals()[name]
+        environment.filters["spec_default"] = _spec_default_filter

@@ -13,16 +13,20 @@ from collections.abc import Callable, Mapping
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from copier.errors import UserMessageError
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
+from jinja2.runtime import Context
 
 __all__ = [
+    "VALIDATED",
     "ConnectorNamesExtension",
     "choices_are_valid",
     "class_prefix",
+    "context_prefix",
     "domain_imports",
     "domains_error",
     "email_error",
@@ -50,8 +54,25 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOKEN = re.compile(r"[A-Za-z0-9_.-]+")
 _PATH = re.compile(r"[A-Za-z0-9_./-]*")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
-_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#][^\s]*)?")
+# RFC 3986's characters, less the quote "'" and plus any non-ASCII letter (IRIs); no space, no
+# '"', "\\", "<", ">", "{", "}", "|", "^" or "`". Non-ASCII text is then checked to be printable.
+_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%\x80-\U0010ffff]+")
 _FORBIDDEN_IN_NAMES = ("/", "\\", "..", "\x00")
+# Top-level modules the rendered project imports (its runtime dependencies, its generator and its
+# tests' tools): a package of the same name would shadow one of them.
+_TAKEN_PACKAGES = frozenset(
+    {
+        "annotated_types", "anyio", "black", "certifi", "codegen", "datamodel_code_generator", "dlt", "dotenv",
+        "genson", "graphql", "h11", "httpcore", "httpx", "idna", "isort", "jinja2", "markupsafe", "mypy",
+        "pydantic", "pydantic_core", "pydantic_settings", "pytest", "ruff", "sniffio", "tests", "typing_extensions",
+        "typing_inspection", "yaml",
+    }
+)  # fmt: skip
+#: Longest answers accepted: names become folders, files and classes (255 bytes at most on most file
+#: systems); free text goes into one line of metadata.
+NAME_LIMIT = 64
+TEXT_LIMIT = 300
+URL_LIMIT = 2000
 
 
 def _words(name: str) -> list[str]:
@@ -118,6 +139,11 @@ def package_error(package: str, *, field: str = "package_name") -> str:
         return f"{field} gives {package!r}, a Python keyword: choose another name, e.g. '{package}_api'."
     if package in sys.stdlib_module_names:
         return f"{field} gives {package!r}, a standard-library module: choose another name, e.g. '{package}_api'."
+    if package in _TAKEN_PACKAGES:
+        return (
+            f"{field} gives {package!r}, a module the connector itself imports (a dependency or its "
+            f"generator): choose another name, e.g. '{package}_api'."
+        )
     return ""
 
 
@@ -130,10 +156,34 @@ def prefix_error(prefix: str) -> str:
     return ""
 
 
-def url_error(url: str, field: str = "base_url") -> str:
-    """Return why ``url`` is not an absolute http(s) URL, or ``""``."""
-    if not _URL.fullmatch(url):
-        return f"{field} must be an absolute http:// or https:// URL, e.g. 'https://api.example.com/v1'."
+def url_error(url: str, field: str = "base_url", prefix: str = "<PREFIX>_") -> str:
+    """Return why ``url`` is not an absolute http(s) URL, or ``""``; never repeats the URL itself.
+
+    Quotes, spaces, backslashes and control characters are refused (the URL is written into
+    ``config.py``), so are URLs that do not parse, and so is user-info (``user:password@``):
+    credentials belong in ``prefix``-named environment variables, never in files.
+    """
+    example = f"{field} must be an absolute http:// or https:// URL, e.g. 'https://api.example.com/v1'"
+    if not url.startswith(("http://", "https://")):
+        return f"{example}."
+    if not _URL.fullmatch(url) or not url.isprintable():
+        return (
+            f"{field} holds a character that a URL cannot (a quote, space, backslash, control character or "
+            f"one of <>{{}}|^`): {example}."
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks the port
+    except ValueError as error:
+        return f"{field} cannot be parsed as a URL ({error}): {example}."
+    if not parts.hostname:
+        return f"{example}, with a host name."
+    if "@" in parts.netloc:
+        return (
+            f"{field} must not carry credentials (user:password@host): they would be written into config.py "
+            f"and .copier-answers.yml. Give them at run time in environment variables: {prefix}USERNAME and "
+            f"{prefix}PASSWORD, {prefix}TOKEN or {prefix}API_KEY."
+        )
     return ""
 
 
@@ -174,6 +224,8 @@ def domains_error(value: str) -> str:
     if not names:
         return "domains must name at least one domain, e.g. 'contacts,companies'."
     for name in names:
+        if len(name) > NAME_LIMIT:
+            return f"domains: {name[:20]!r}... is {len(name)} characters long; at most {NAME_LIMIT} are accepted."
         if not _PACKAGE.fullmatch(name) or keyword.iskeyword(name) or name in {"base", "discover"}:
             return f"domains: {name!r} must be a lowercase identifier (not a keyword or 'base'), e.g. 'contacts'."
     if len(set(names)) != len(names):
@@ -218,8 +270,29 @@ _VALIDATORS: dict[str, Callable[[Any], str]] = {
 }
 
 
-def validate(value: object, field: str) -> str:
-    """Return why ``value`` is a bad answer to question ``field``, or ``""``: copier.yml's validators."""
+#: The questions `validate` knows (the others are choices or computed).
+VALIDATED = frozenset(_VALIDATORS)
+
+_LIMITS = {
+    **dict.fromkeys(("connector_name", "project_slug", "package_name", "class_prefix"), NAME_LIMIT),
+    **dict.fromkeys(("base_url", "token_url"), URL_LIMIT),
+    "domains": 50 * NAME_LIMIT,  # a list of names, each at most NAME_LIMIT long
+}
+_URL_FIELDS = ("base_url", "token_url")
+
+
+def validate(value: object, field: str, prefix: str = "<PREFIX>_") -> str:
+    """Return why ``value`` is a bad answer to question ``field``, or ``""``: copier.yml's validators.
+
+    Every answer has a length limit (`NAME_LIMIT` for names, `URL_LIMIT` for URLs, `TEXT_LIMIT`
+    otherwise), checked first; ``prefix`` is the environment prefix that URL messages name.
+    """
+    limit = _LIMITS.get(field, TEXT_LIMIT)
+    length = len(str(value))
+    if length > limit:
+        return f"{field} is {length} characters long; at most {limit} are accepted."
+    if field in _URL_FIELDS:
+        return url_error(str(value), field, prefix)
     return _VALIDATORS[field](value)
 
 
@@ -256,7 +329,9 @@ def choices_are_valid(conf: Mapping[str, object]) -> bool:
     return True
 
 
-def given_answer_is_valid(field: str, conf: Mapping[str, object], *, required: bool = False) -> bool:
+def given_answer_is_valid(
+    field: str, conf: Mapping[str, object], *, required: bool = False, prefix: str = "<PREFIX>_"
+) -> bool:
     """Stop the copy when ``--data`` gave ``field`` a bad answer; else return True (for ``when``).
 
     Copier re-asks an interactive answer that fails its validator, but reports a failed
@@ -268,7 +343,7 @@ def given_answer_is_valid(field: str, conf: Mapping[str, object], *, required: b
     data = conf.get("data")
     given = isinstance(data, Mapping) and field in data
     if given:
-        message = validate(data[field], field)  # type: ignore[index]  # `given` checked the mapping
+        message = validate(data[field], field, prefix)  # type: ignore[index]  # `given` checked the mapping
         if message:
             raise UserMessageError(message)
     elif required and conf.get("defaults"):
@@ -276,11 +351,32 @@ def given_answer_is_valid(field: str, conf: Mapping[str, object], *, required: b
     return True
 
 
+def context_prefix(context: Context | Mapping[str, object]) -> str:
+    """Return the environment prefix of the ``package_name`` answered so far, or ``"<PREFIX>_"``."""
+    package = context.get("package_name")
+    return env_prefix(package) if isinstance(package, str) and package else "<PREFIX>_"
+
+
+@pass_context
+def _validate_filter(context: Context, value: object, field: str) -> str:
+    return validate(value, field, context_prefix(context))
+
+
+@pass_context
+def _given_answer_filter(context: Context, field: str, conf: Mapping[str, object], *, required: bool = False) -> bool:
+    return given_answer_is_valid(field, conf, required=required, prefix=context_prefix(context))
+
+
 class ConnectorNamesExtension(Extension):
-    """Registers the functions above as Jinja filters of the same names."""
+    """Registers the functions above as Jinja filters of the same names.
+
+    ``validate`` and ``given_answer_is_valid`` read the environment prefix from the answers so
+    far, so that a message about a URL with credentials names the variables to use instead.
+    """
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         for name in __all__:
-            if name != "ConnectorNamesExtension":
+            if callable(globals()[name]) and name != "ConnectorNamesExtension":
                 environment.filters[name] = globals()[name]
+        environment.filters.update(validate=_validate_filter, given_answer_is_valid=_given_answer_filter)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import copier
@@ -12,7 +13,7 @@ import copier
 ROOT = Path(__file__).resolve().parent.parent
 REALWORLD = ROOT.parent / "shared" / "realworld"
 
-__all__ = ["REALWORLD", "ROOT", "child_env", "copier_cli", "render", "run_checks"]
+__all__ = ["REALWORLD", "ROOT", "child_env", "copier_cli", "copy_answers", "folder_bytes", "render", "run_checks"]
 
 
 def render(destination: Path, **data: object) -> Path:
@@ -40,6 +41,24 @@ def copier_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
+
+
+def copy_answers(
+    destination: Path, answers: Sequence[str], *options: str, cwd: Path, template: Path = ROOT
+) -> tuple[int, str]:
+    """Run ``copier copy --defaults`` with each of ``answers`` as ``--data``; return the exit code and the output."""
+    data = [arg for answer in answers for arg in ("--data", answer)]
+    command = ["copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *options, *data, str(template), str(destination)]
+    result = copier_cli(*command, cwd=cwd)
+    return result.returncode, result.stdout + result.stderr
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes | None]:
+    """Return every path under ``folder`` with its bytes (``None`` for a folder), to compare before and after."""
+    return {
+        path.relative_to(folder).as_posix(): None if path.is_dir() else path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+    }
 
 
 def child_env(**extra: str) -> dict[str, str]:

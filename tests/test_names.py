@@ -94,6 +94,67 @@ def test_http_urls_are_accepted(value: str) -> None:
     assert names.url_error(value) == ""
 
 
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ('https://api.example.com/"+__import__("os").getcwd()+"', "a character that a URL cannot"),
+        ("https://api.example.com/'", "a character that a URL cannot"),
+        ("https://api.example.com/a b", "a character that a URL cannot"),
+        ("https://api.example.com/\tb", "a character that a URL cannot"),
+        ("https://api.example.com\\x", "a character that a URL cannot"),
+        ("https://api.example.com/\x1b", "a character that a URL cannot"),
+        ("https://api.example.com/\u2028", "a character that a URL cannot"),
+        ("https://api.example.com/{id}", "a character that a URL cannot"),
+        ("https://[::1", "cannot be parsed"),
+        ("https://api.example.com:99999", "cannot be parsed"),
+        ("https://:80/v1", "host name"),
+    ],
+)
+def test_urls_with_characters_a_url_cannot_hold_or_that_do_not_parse_are_rejected(value: str, fragment: str) -> None:
+    """Quotes, whitespace, backslashes, control characters and unparseable URLs are refused, naming the field."""
+    message = names.url_error(value, "token_url")
+    assert message.startswith("token_url")
+    assert fragment in message
+
+
+@pytest.mark.parametrize("value", ["https://user:hunter2@api.example.com/v1", "https://hunter2@api.example.com"])
+def test_urls_with_credentials_are_refused_naming_the_variables_without_repeating_them(value: str) -> None:
+    """user:password@ is refused with where credentials go instead; the secret is not echoed."""
+    message = names.validate(value, "base_url", "ACME_")
+    assert message.startswith("base_url must not carry credentials")
+    for variable in ("ACME_USERNAME", "ACME_PASSWORD", "ACME_TOKEN", "ACME_API_KEY"):
+        assert variable in message
+    assert "hunter2" not in message
+
+
+@pytest.mark.parametrize("value", ["https://[::1]:8080/v1", "https://münchen.example/v1", "https://x.io/a%20b;c=d"])
+def test_unusual_but_valid_urls_are_accepted(value: str) -> None:
+    """IPv6 hosts, international names and percent-escapes are URLs."""
+    assert names.url_error(value) == ""
+
+
+@pytest.mark.parametrize("package", ["httpx", "pydantic", "pydantic_settings", "anyio", "h11", "certifi", "codegen"])
+def test_packages_the_connector_imports_are_refused_as_package_names(package: str) -> None:
+    """A package named like a dependency would shadow it: refused like a standard-library name."""
+    assert "a module the connector itself imports" in names.package_error(package)
+
+
+@pytest.mark.parametrize(
+    ("field", "length"), [("connector_name", 300), ("connector_name", 5000), ("package_name", 65), ("author_name", 301)]
+)
+def test_over_long_answers_are_refused_with_their_length(field: str, length: int) -> None:
+    """Names become folders and files: a limit with a message, never an OSError later."""
+    assert names.validate("a" * length, field) == f"{field} is {length} characters long; at most " + (
+        f"{names.NAME_LIMIT} are accepted." if field != "author_name" else f"{names.TEXT_LIMIT} are accepted."
+    )
+
+
+def test_a_long_list_of_domains_is_accepted_but_not_an_over_long_domain() -> None:
+    """domains is a list: 40 names pass, one name longer than a file name should be does not."""
+    assert names.validate(",".join(f"business_domain_{n}" for n in range(40)), "domains") == ""
+    assert "at most 64" in names.validate("a" * 65, "domains")
+
+
 def test_long_hostile_input_is_fast() -> None:
     """The patterns run in linear time: a long adversarial string is checked at once."""
     hostile = "a" * 200_000 + "!"

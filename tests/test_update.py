@@ -208,8 +208,8 @@ class ConfigDefault:
     def change_template(self, template: TemplateRepo) -> None:
         template.replace(
             "template/src/{{package_name}}/config.py.jinja",
-            'user_agent: str = "{{ project_slug }}"',
-            'user_agent: str = "{{ project_slug }} (connector-factory)"',
+            "user_agent: str = {{ project_slug | python_literal }}",
+            'user_agent: str = {{ (project_slug ~ " (connector-factory)") | python_literal }}',
         )
 
     def check(self, project: Project) -> None:
@@ -335,6 +335,7 @@ class RenamedQuestion:
     def change_template(self, template: TemplateRepo) -> None:
         template.replace("copier.yml", "\nlicense:\n", "\nlicense_id:\n")
         template.replace_everywhere("{{ license }}", "{{ license_id }}")
+        template.replace_everywhere("{{ license | toml_string }}", "{{ license_id | toml_string }}")
         template.add_migration(_migration(self.version, "before", "rename-answer", "license", "license_id"))
 
     def check(self, project: Project) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, copier_cli
+from tests.helpers import copy_answers
 
 BAD_ANSWERS = [
     pytest.param(["connector_name=class"], "connector_name", id="keyword"),
@@ -31,19 +31,11 @@ BAD_ANSWERS = [
 ]
 
 
-def _copy(tmp_path: Path, answers: list[str], destination: Path) -> tuple[int, str]:
-    data = [arg for answer in answers for arg in ("--data", answer)]
-    result = copier_cli(
-        "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data, str(ROOT), str(destination), cwd=tmp_path
-    )
-    return result.returncode, result.stdout + result.stderr
-
-
 @pytest.mark.parametrize(("answers", "field"), BAD_ANSWERS)
 def test_bad_answer_fails_cleanly_and_creates_nothing(tmp_path: Path, answers: list[str], field: str) -> None:
     """Non-zero exit, the field named in the message, no traceback, no destination folder."""
     destination = tmp_path / "out"
-    code, output = _copy(tmp_path, answers, destination)
+    code, output = copy_answers(destination, answers, cwd=tmp_path)
     assert code != 0
     assert field in output
     assert "Traceback" not in output
@@ -55,7 +47,7 @@ def test_bad_answer_leaves_an_existing_destination_as_it_was(tmp_path: Path) -> 
     destination = tmp_path / "existing"
     destination.mkdir()
     (destination / "notes.txt").write_text("mine\n")
-    code, _ = _copy(tmp_path, ["connector_name=class"], destination)
+    code, _ = copy_answers(destination, ["connector_name=class"], cwd=tmp_path)
     assert code != 0
     assert [path.name for path in destination.iterdir()] == ["notes.txt"]
     assert (destination / "notes.txt").read_text() == "mine\n"

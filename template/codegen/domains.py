@@ -13,7 +13,7 @@ import sys
 from collections.abc import Collection
 from pathlib import Path
 
-from .names import camel, singular
+from .names import camel, docstring_text, python_literal, singular
 from .project import Project
 
 __all__ = ["domain_module", "generated_models", "main", "record_name", "write_domains"]
@@ -38,8 +38,8 @@ def generated_models(package_dir: Path) -> set[str]:
 
 def domain_module(domain: str, path: str, models: Collection[str] = ()) -> str:
     """Return the source of a new domain module; it uses the generated model of its record if there is one."""
-    cls, record, title = camel(domain), record_name(domain), domain.replace("_", " ")
-    exported = ", ".join(f'"{name}"' for name in sorted({f"Async{cls}", cls, record}))
+    cls, record, title = camel(domain), record_name(domain), docstring_text(domain.replace("_", " "))
+    exported = ", ".join(python_literal(name) for name in sorted({f"Async{cls}", cls, record}))
     if record in models:
         imports = f"from ..models import {record}\nfrom .base import AsyncDomain, Domain"
         model = ""
@@ -54,7 +54,7 @@ class {record}(BaseModel):
 
     id: str
 '''
-    return f'''"""{title.capitalize()}: the ``{domain}`` domain of the API."""
+    return f'''"""{title.capitalize()}: the ``{docstring_text(domain)}`` domain of the API."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ __all__ = [{exported}]
 class {cls}(Domain[{record}]):
     """{title.capitalize()}, for the blocking connector."""
 
-    path = "{path}"
+    path = {python_literal(path)}
     model = {record}
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from .names import python_literal
+from .names import docstring_text, python_literal
 
 __all__ = ["FormatterError", "format_modules", "template_environment"]
 
@@ -33,7 +33,11 @@ class FormatterError(Exception):
 
 
 def template_environment(**filters: Callable[[str], str]) -> jinja2.Environment:
-    """Return the environment of the generator's templates, with ``literal`` and ``filters`` as filters."""
+    """Return the environment of the generator's templates, with ``literal``, ``docstring`` and ``filters``.
+
+    Description text reaches the output only through ``literal`` (code) and ``docstring``
+    (docstrings and comments): see `names.python_literal`.
+    """
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES),
         undefined=jinja2.StrictUndefined,
@@ -42,7 +46,7 @@ def template_environment(**filters: Callable[[str], str]) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - the output is Python source, not HTML
     )
-    environment.filters.update(literal=python_literal, **filters)
+    environment.filters.update(literal=python_literal, docstring=docstring_text, **filters)
     return environment
 
 

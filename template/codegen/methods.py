@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .formatting import template_environment
-from .names import camel, python_literal, unique
+from .names import camel, docstring_text, python_literal, unique
 from .paging import Paging
 from .plan import Body, Generated, Operation, Parameter
 
@@ -18,13 +18,13 @@ _DESCRIPTION_LIMIT = 160
 
 
 def _docstring_text(text: str, fallback: str) -> str:
-    """Return one safe line for a docstring: whitespace folded, cut at a sentence, quotes escaped."""
+    """Return one safe line for a docstring: whitespace folded, cut at a sentence, escaped by `docstring_text`."""
     line = " ".join(text.split()) or fallback
     if len(line) > _DESCRIPTION_LIMIT:
         cut = line.rfind(". ", 0, _DESCRIPTION_LIMIT)
         line = line[: cut + 1] if cut > 40 else line[: _DESCRIPTION_LIMIT - 3].rstrip() + "..."
     line = line[0].upper() + line[1:]
-    line = line.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    line = docstring_text(line)
     return line if line.endswith((".", "?", "!", "...")) else f"{line}."
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .enums import open_enums
+from .names import docstring_text
 from .plan import Generated
 
 __all__ = ["defined_names", "render_models"]
@@ -33,7 +34,8 @@ def render_models(generated: Generated, *, title: str) -> str:
     """
     from datamodel_code_generator import DataModelType, InputFileType, LiteralType, PythonVersion, generate
 
-    docstring = f'"""Pydantic models of the {title} API, one per schema in {generated.source}."""\n'
+    about = docstring_text(f"Pydantic models of the {title} API, one per schema in {generated.source}.")
+    docstring = f'"""{about}"""\n'
     components = generated.schemas.get("components")
     schemas = components.get("schemas") if isinstance(components, dict) else None
     if not schemas:

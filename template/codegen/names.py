@@ -1,12 +1,16 @@
-"""Python spellings of API text: snake_case and CamelCase names that are never keywords; string literals."""
+"""Python spellings of API text: snake_case and CamelCase names that are never keywords; literals and docstrings.
+
+Every text from an API description or an answer that lands in generated source goes through
+`python_literal` (in code) or `docstring_text` (in docstrings and comments): these two functions
+are the only way such text enters Python, so a description cannot end a string and add code.
+"""
 
 from __future__ import annotations
 
-import json
 import keyword
 import re
 
-__all__ = ["camel", "python_literal", "singular", "snake", "unique"]
+__all__ = ["camel", "docstring_text", "python_literal", "singular", "snake", "unique"]
 
 # Each pattern is one character class with a quantifier: linear time on any input.
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -56,6 +60,27 @@ def unique(name: str, taken: set[str], *, separator: str = "_") -> str:
     return candidate
 
 
+def _escaped(text: str) -> str:
+    """Return ``text`` with its backslashes, double quotes and unprintable characters as Python escapes."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return text  # the common case, without a loop
+    return "".join("\\" + char if char in '"\\' else char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def python_literal(text: str) -> str:
-    """Return ``text`` as a double-quoted Python string literal (JSON strings are valid Python)."""
-    return json.dumps(text, ensure_ascii=False)
+    """Return ``text`` as a double-quoted Python string literal whose value is exactly ``text``.
+
+    Quotes and backslashes are escaped, and so is every character that is not printable (line
+    breaks, NUL, lone surrogates...), so the literal is one line of valid source whatever the text.
+    """
+    return f'"{_escaped(text)}"'
+
+
+def docstring_text(text: str) -> str:
+    """Return ``text`` as one line that is safe inside a docstring or a comment.
+
+    Whitespace (line breaks included) is folded into single spaces; then, as in `python_literal`,
+    quotes, backslashes and unprintable characters are escaped, so the text can neither end the
+    docstring nor start a new line of code.
+    """
+    return _escaped(" ".join(text.split()))

@@ -190,6 +190,10 @@ class _Planner:
 
     def operation(self, route: str, method: str, operation: Document, shared: list[Any]) -> Operation | None:
         where = f"{method.upper()} {route}"
+        problem = _unsendable(route)
+        if problem:  # issue 14: left out with a warning, rather than a method that cannot work
+            self.warnings.append(f"{where!r}: skipped: its path has {problem}, so no request can be sent to it")
+            return None
         name = self.method_name(operation.get("operationId"), method, route)
         try:
             parameters = self.parameters(route, shared, operation.get("parameters") or [], where)
@@ -505,6 +509,18 @@ def _copied(node: Any) -> Any:
     if isinstance(node, list):
         return [_copied(value) for value in node]
     return node
+
+
+def _unsendable(route: str) -> str:
+    """Return why no request can be sent to path template ``route``, or ``""``."""
+    leftover = _PATH_PARAMETER.sub("", route)
+    if "{" in leftover or "}" in leftover:
+        return "an unbalanced '{' or '}'"
+    if not route.isprintable():
+        return "a control character (a line break...)"
+    if "#" in route:
+        return "a '#', which would start the URL's fragment"
+    return ""
 
 
 def _property(node: Any, key: str, deref: Any) -> Any:

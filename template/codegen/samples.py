@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .names import camel, singular, snake, unique
 from .plan import Generated, Iteration, Operation, Pagination, Parameter
-from .spec import SpecError
+from .spec import MAX_DEPTH, SpecError, check_depth
 
 if TYPE_CHECKING:
     from pydantic import AwareDatetime, TypeAdapter
@@ -44,6 +44,9 @@ def load_samples(folder: Path) -> dict[str, list[dict[str, Any]]]:
             raise SpecError(f"{path}: name a sample file after its resource path, e.g. contacts.json")
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            check_depth(data, path)  # issue 14: a sample nested past Python's stack is refused, not a traceback
+        except RecursionError as error:
+            raise SpecError(f"{path}: nests deeper than {MAX_DEPTH} levels") from error
         except json.JSONDecodeError as error:
             where = f"line {error.lineno}, column {error.colno}"
             raise SpecError(f"{path}: malformed JSON at {where}: {error.msg}") from error

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["AuthKind", "ConnectorSettings", "PaginationKind", "SecurityScheme"]
 
-# One character class per part, so matching is linear in the length of the input.
-_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
+# One character class, so matching is linear in the length of the input: RFC 3986's characters
+# less the quote "'", plus non-ASCII (checked to be printable); no space, '"', "\\", "<", ">", "{", "}"...
+_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%\x80-\U0010ffff]+")
+_URL_FIELDS = ("base_url", "token_url")
 
 AuthKind = Literal[
     "none", "api_key_header", "api_key_query", "bearer", "basic", "oauth2_client_credentials", "oauth2_refresh_token"
@@ -122,11 +125,36 @@ class ConnectorSettings(BaseSettings):
 
     # Validators rather than Field constraints: config.py redefines fields with this API's
     # defaults, and a redefined field keeps inherited validators but not its parent's constraints.
-    @field_validator("base_url", "token_url")
+    @model_validator(mode="before")
+    @classmethod
+    def _hide_url_credentials(cls, data: Any) -> Any:  # noqa: ANN401 - pydantic passes the raw input
+        # pydantic repeats a field's input in its errors (str(error), errors(), json()): a URL with
+        # user:password@ must be refused without repeating the password, so it is blanked first.
+        if isinstance(data, dict) and any(isinstance(data.get(field), str) for field in _URL_FIELDS):
+            data = {key: _blank_user_info(value) if key in _URL_FIELDS else value for key, value in data.items()}
+        return data
+
+    @field_validator(*_URL_FIELDS)
     @classmethod
     def _absolute_http_url(cls, value: str | None) -> str | None:
-        if value is not None and not _URL.fullmatch(value):
-            raise ValueError("must be an absolute http:// or https:// URL, e.g. https://api.example.com/v1")
+        if value is None:
+            return value
+        example = "must be an absolute http:// or https:// URL, e.g. https://api.example.com/v1"
+        if not _URL.fullmatch(value) or not value.isprintable():
+            raise ValueError(f"{example}, without quotes, spaces, backslashes or control characters")
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - reading it checks the port
+        except ValueError as error:
+            raise ValueError(f"{example} ({error})") from None  # the cause repeats the URL
+        if not parts.hostname:
+            raise ValueError(f"{example}, with a host name")
+        if "@" in parts.netloc:
+            prefix = cls.model_config.get("env_prefix", "")
+            raise ValueError(
+                f"must not carry credentials (user:password@host): set {prefix}USERNAME and {prefix}PASSWORD, "
+                f"{prefix}TOKEN or {prefix}API_KEY instead"
+            )
         return value
 
     @field_validator(
@@ -186,3 +214,14 @@ class ConnectorSettings(BaseSettings):
     def credential_names(self) -> list[str]:
         """Return the header and query parameter names that carry credentials: ``auth_param_name`` and the schemes'."""
         return [self.auth_param_name, *(scheme.param_name for scheme in self.security_schemes if scheme.param_name)]
+
+
+def _blank_user_info(value: object) -> object:
+    """Return a URL with any ``user:password@`` replaced by ``***@``; other values as they are."""
+    if not isinstance(value, str) or "://" not in value:
+        return value
+    scheme, _, rest = value.partition("://")
+    end = min((index for index in (rest.find(char) for char in "/?#") if index >= 0), default=len(rest))
+    if "@" not in rest[:end]:
+        return value
+    return f"{scheme}://***@{rest[:end].rpartition('@')[2]}{rest[end:]}"

@@ -290,6 +290,17 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "messages name method, host, path and status, never query strings, headers or bodies.",
     ),
     Requirement(
+        "CF-SEC-4",
+        "MUST",
+        "values from the answers and the API description enter code only as escaped literals and docstrings.",
+    ),
+    Requirement(
+        "CF-SEC-5",
+        "MUST",
+        "no credentials in URLs: a base_url or token_url with user:password@ is refused, naming the variables "
+        "to use, and never repeated.",
+    ),
+    Requirement(
         "CF-SEC-6",
         "MUST",
         "secrets the API echoes are hidden: in error details (Basic credentials and percent-encoded keys"
