@@ -20,3 +20,19 @@ for _key, _value in {
 @pytest.fixture(autouse=True)
 def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """End the run with the contract figures the tests recorded (tests/test_provider_contract.py, ...)."""
+    lines = [
+        str(value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", [])
+        if name == "contract"
+    ]
+    if lines:
+        terminalreporter.write_sep("=", "contract checks")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
