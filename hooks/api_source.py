@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import yaml
 from copier.errors import UserMessageError
 from jinja2 import Environment
 from jinja2.ext import Extension
@@ -251,9 +252,24 @@ def _auth_defaults(document: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def spec_default(path: str, kind: str, question: str, fallback: object) -> object:
-    """Return what the OpenAPI description at ``path`` implies for ``question``, else ``fallback``."""
+@cache
+def _preset_answers(preset: str) -> dict[str, object]:
+    """Return ``presets/<preset>.yml`` (read here: Copier loads each hooks module by path, not as a package)."""
+    path = TEMPLATE_ROOT / "presets" / f"{preset}.yml"
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def spec_default(path: str, kind: str, question: str, fallback: object, preset: str = "") -> object:
+    """Return what the OpenAPI description at ``path`` implies for ``question``, else ``fallback``.
+
+    A preset that ships its own description (a reference preset) answers for it: when ``path`` is
+    the preset's ``api_source_path`` and the preset sets ``question``, ``fallback`` (its answer) wins.
+    """
     if kind != "openapi" or not path:
+        return fallback
+    own = _preset_answers(preset) if preset else {}
+    if path == own.get("api_source_path") and question in own:
         return fallback
     found = resolve_source(path)
     if found is None or not found.is_file():

@@ -361,10 +361,10 @@ def test_domains_default_to_the_descriptions_collection_tags(tmp_path: Path) -> 
     assert answers["domain_path_prefix"] == "crm/v3/objects/"
     modules = sorted(p.stem for p in (project / "src" / "crm_connector" / "domains").glob("*.py"))
     assert modules == ["__init__", "base", "companies", "contacts", "deals", "tickets"]
-    assert (
-        'path = "crm/v3/objects/contacts"'
-        in (project / "src" / "crm_connector" / "domains" / "contacts.py").read_text()
-    )
+    contacts = (project / "src" / "crm_connector" / "domains" / "contacts.py").read_text()
+    assert 'path = "crm/v3/objects/contacts"' in contacts
+    # The description has associations only under v4: the module reads them there, not under its path.
+    assert 'associations_path = "crm/v4/objects/contacts/{id}/associations/{to}"' in contacts
 
 
 def test_every_domain_of_a_long_answer_gets_its_module(tmp_path: Path) -> None:
