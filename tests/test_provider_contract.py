@@ -62,6 +62,22 @@ class Known:
 
 KNOWN: tuple[Known, ...] = (
     Known(
+        "frankfurter",
+        r"(async )?iter_daily_rates",
+        "parse failure",
+        r"rates property name must be valid",
+        "Prism's dynamic answers ignore `propertyNames`: Frankfurter's description keys a time series' rates by "
+        "date, Prism makes other keys up, and flags its own answer (sl-violations: property name must be valid)",
+    ),
+    Known(
+        "frankfurter",
+        r"(async )?convert( on a day)?",
+        "error",
+        r"Frankfurter returned no rate for USD",
+        "Prism does not honour `symbols`: it answers with the description's example rates (AUD, CAD, CHF, CYP) "
+        "or made-up codes, never the currency asked for, and `convert` reports the missing rate as it should",
+    ),
+    Known(
         "hubspot",
         r"(async )?(get_property|list_properties)",
         "off-spec answer",
