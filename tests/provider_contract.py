@@ -395,6 +395,7 @@ class Harness:
         values: dict[str, Any] = {
             "base_url": self.base_url,
             "max_retries": 0,
+            "timeout_read": 10.0,
             "max_pages": 2,
             "breaker_threshold": 1_000_000,  # one call's 5xx must not fail the calls after it fast
             "rate_limit": None,

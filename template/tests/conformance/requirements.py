@@ -254,6 +254,13 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "a conformance suite marks each test with its requirement ID and prints a compliance report.",
     ),
     Requirement(
+        "CF-TEST-3",
+        "SHOULD",
+        "generated methods are checked against the API description itself: from OpenAPI, every method and iterator "
+        "against Prism serving api/ (static and dynamic answers), skipped with the install command without Prism; "
+        "from GraphQL, every operation document validates against api/schema.graphql.",
+    ),
+    Requirement(
         "CF-DOC-1",
         "MUST",
         "the README covers install, configuration (env vars), sync and async use, errors, pagination and updating.",
