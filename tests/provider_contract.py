@@ -391,22 +391,8 @@ class Harness:
     settings: Mapping[str, object] = field(default_factory=dict)
 
     def _config(self, extra: Mapping[str, object]) -> Any:
-        api = self.rendered.module("api")
-        values: dict[str, Any] = {
-            "base_url": self.base_url,
-            "max_retries": 0,
-            "timeout_read": 10.0,
-            "max_pages": 2,
-            "breaker_threshold": 1_000_000,  # one call's 5xx must not fail the calls after it fast
-            "rate_limit": None,
-            "quota_per_minute": None,
-            "quota_per_hour": None,
-            "quota_per_day": None,
-        }
-        values.update(self.rendered.module("contract").credentials(api.Config))
-        values.update(self.settings)
-        values.update(extra)
-        return api.Config(**values)
+        contract = self.rendered.module("contract")
+        return contract.settings(self.rendered.module("api").Config, self.base_url, **{**self.settings, **extra})
 
     def run(self, calls: Sequence[Call], modes: Sequence[str]) -> list[Any]:
         """Return the outcome of every call in every mode, sync then async."""
