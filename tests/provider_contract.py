@@ -3,10 +3,10 @@
 `load` imports a rendered project in this process: its package, and its ``tests`` package under a
 name of its own (the rendered contract machinery, ``tests/contract.py``, lives there). `merged`
 joins a provider's files into one description (HubSpot publishes one file per object type), and
-`Router` forwards requests to the Prism serving it. `FileServer` answers fixed paths with files (OpenWeather publishes
-example bodies, no description). `SchemaAnswers` executes GraphQL operations against a provider's
-schema with values made up from its types (Shopify publishes an SDL schema). `Harness` calls
-each method of a connector, sync and async, with Prism answering statically and dynamically.
+`Router` forwards requests to the Prism serving it. `FileServer` answers fixed paths with files
+(OpenWeather publishes example bodies, no description). `SchemaAnswers` executes GraphQL
+operations against a provider's schema with values made up from its types (Shopify publishes an
+SDL schema). `Harness` calls each method of a connector, sync and async, static and dynamic.
 """
 
 from __future__ import annotations
@@ -328,10 +328,7 @@ class SchemaAnswers:
 
     def _resolver(self, dynamic: bool, conditions: set[str]) -> Callable[..., object]:
         def resolve(parent: object, info: GraphQLResolveInfo, **arguments: object) -> object:
-            named = info.return_type
-            while isinstance(named, (GraphQLNonNull, GraphQLList)):
-                named = named.of_type
-            if info.field_name == "hasNextPage":
+            if info.field_name == "hasNextPage":  # static: one page; dynamic: now and then another
                 return dynamic and self.random.random() < 0.5
             value = self._value(info.return_type, dynamic)
             return self._typed(value, conditions, dynamic)
