@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import yaml
 from copier.errors import UserMessageError
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
@@ -281,14 +282,30 @@ def _names() -> ModuleType:
     return module
 
 
-def spec_default(path: str, kind: str, question: str, fallback: object, prefix: str = "<PREFIX>_") -> object:
+@cache
+def _preset_answers(preset: str) -> dict[str, object]:
+    """Return ``presets/<preset>.yml`` (read here: Copier loads each hooks module by path, not as a package)."""
+    path = TEMPLATE_ROOT / "presets" / f"{preset}.yml"
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def spec_default(
+    path: str, kind: str, question: str, fallback: object, preset: str = "", prefix: str = "<PREFIX>_"
+) -> object:
     """Return what the OpenAPI description at ``path`` implies for ``question``, else ``fallback``.
+
+    A preset that ships its own description (a reference preset) answers for it: when ``path`` is
+    the preset's ``api_source_path`` and the preset sets ``question``, ``fallback`` (its answer) wins.
 
     The value is checked as an answer would be: a description is untrusted input, and Copier
     would report a bad default with a traceback. A bad one stops the copy here, before anything is
     written, with a message naming the question and the file (``prefix``: for URL messages).
     """
     if kind != "openapi" or not path:
+        return fallback
+    own = _preset_answers(preset) if preset else {}
+    if path == own.get("api_source_path") and question in own:
         return fallback
     found = resolve_source(path)
     if found is None or not found.is_file():
@@ -307,8 +324,10 @@ def spec_default(path: str, kind: str, question: str, fallback: object, prefix: 
 
 
 @pass_context
-def _spec_default_filter(context: Context, path: str, kind: str, question: str, fallback: object) -> object:
-    return spec_default(path, kind, question, fallback, _names().context_prefix(context))
+def _spec_default_filter(
+    context: Context, path: str, kind: str, question: str, fallback: object, preset: str = ""
+) -> object:
+    return spec_default(path, kind, question, fallback, preset, _names().context_prefix(context))
 
 
 class ApiSourceExtension(Extension):

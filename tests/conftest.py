@@ -29,3 +29,19 @@ def _shared_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     mypy checks each cached module's path and hash, so a project's own modules are never read from another's.
     """
     os.environ.setdefault("MYPY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "mypy-cache"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """End the run with the contract figures the tests recorded (tests/test_provider_contract.py, ...)."""
+    lines = [
+        str(value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", [])
+        if name == "contract"
+    ]
+    if lines:
+        terminalreporter.write_sep("=", "contract checks")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)

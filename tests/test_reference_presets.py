@@ -36,6 +36,9 @@ def test_reference_preset_renders_a_connector_that_passes_its_checks(tmp_path: P
     """`copier copy --defaults --data preset=<name>` gives a project whose every check passes as rendered."""
     answers = yaml.safe_load((PRESETS / f"{name}.yml").read_text())
     project = render(tmp_path / name, preset=name, connector_name=answers["connector_name"])
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    differ = {key: (value, recorded.get(key)) for key, value in answers.items() if recorded.get(key) != value}
+    assert not differ, f"the description's defaults overrode the preset's own answers: {differ}"
     results = run_checks(project)
     failures = {check: (r.stdout + r.stderr)[-3000:] for check, r in results.items() if r.returncode != 0}
     assert not failures, failures

@@ -8,6 +8,8 @@ which exercises every branch of those templates; the defaults render is checked 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from itertools import cycle
 from pathlib import Path
 
@@ -55,12 +57,31 @@ def test_defaults_render_a_checked_project(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("answers", COVERING_SET)
 def test_each_auth_and_pagination_kind_renders_a_checked_project(tmp_path: Path, answers: dict[str, str]) -> None:
-    """Every auth and pagination answer renders a project whose own checks pass."""
-    project = render(tmp_path / "acme", connector_name="Acme Data", **answers)
-    config = (project / "src" / "acme_data_connector" / "config.py").read_text()
+    """Every auth and pagination answer renders a project whose own checks pass, with a name of 23 characters.
+
+    The name is long enough that a line holding the package name and the command name, or the
+    class name and a sentence (``__main__.py``'s and ``extensions.py``'s first lines), ran past
+    ruff's 120 characters.
+    """
+    project = render(tmp_path / "acme", connector_name="Acme Data Pricing Cloud", **answers)
+    config = (project / "src" / "acme_data_pricing_cloud_connector" / "config.py").read_text()
     assert f'auth: AuthKind = "{answers["auth"]}"' in config
     assert f'pagination: PaginationKind = "{answers["pagination"]}"' in config
     _assert_checks_pass(project)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="template limitation for its owner: config.py (env prefix twice), connector.py (class names and the "
+    "API name in docstrings), dlt_source.py (an error message) and README.md (imports) run past 120 characters "
+    "for names of about 27 characters and more; no validator caps the name",
+)
+def test_a_thirty_character_name_renders_lines_ruff_accepts(tmp_path: Path) -> None:
+    """A connector name of 30 characters still renders code that ruff check and ruff format accept."""
+    project = render(tmp_path / "long", connector_name="Ticketmaster Discovery Partner")
+    for check in (["check", "--select", "E501", "."], ["format", "--check", "."]):
+        result = subprocess.run([sys.executable, "-m", "ruff", *check], cwd=project, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout[-2000:]
 
 
 def test_answers_file_records_every_answer_and_no_secret(tmp_path: Path) -> None:

@@ -76,6 +76,15 @@ def test_point_answers_carry_distance_ground_altitude_and_non_icao_addresses(
     assert airborne.dst is not None
 
 
+def test_answers_the_servers_own_model_allows_parse(make: MakeDriver, server: FaultServer) -> None:
+    """`alt_baro` is any text the server's model allows, and no documented range refuses an answer."""
+    body = fixture("get_aircraft_by_hex")
+    body["ac"][0].update({"alt_baro": "unknown", "track": 360.5, "lat": 91.0, "messages": -1})
+    server.script("/v2/hex/4b1a2f", Reply(200, body))
+    [aircraft] = make()("get_aircraft_by_hex", icao_hex="4b1a2f").ac
+    assert (aircraft.alt_baro, aircraft.track, aircraft.lat, aircraft.messages) == ("unknown", 360.5, 91.0, -1)
+
+
 @pytest.mark.parametrize(
     ("method", "arguments"),
     [

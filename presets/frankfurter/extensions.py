@@ -2,7 +2,7 @@
 
 The API's four operations are generated from ``api/openapi.yaml`` into ``operations.py``:
 ``get_latest_rates``, ``get_rates_on_date``, ``get_time_series`` and ``get_currencies``. They
-already refuse a currency code that is not three capital letters (ISO 4217's form) and an
+already refuse a currency code Frankfurter does not quote (the `Currency` codes) and an
 ``amount`` that is not positive. This module adds what a description cannot say:
 
 - dates are checked before sending: not before 1999-01-04 (the first published day), not after
@@ -20,12 +20,24 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+import pydantic
+
 from . import models
-from .errors import ValidationError
+from .errors import ParsingError, ValidationError
 from .operations import AsyncOperations as AsyncBase
+from .operations import Base as Currency  # the codes api/openapi.yaml lists, named after the `base` parameter
 from .operations import Operations as Base
 
-__all__ = ["CHUNK_DAYS", "FIRST_DATE", "AsyncExtensions", "DailyRates", "Extensions", "check_dates", "date_chunks"]
+__all__ = [
+    "CHUNK_DAYS",
+    "FIRST_DATE",
+    "AsyncExtensions",
+    "Currency",
+    "DailyRates",
+    "Extensions",
+    "check_dates",
+    "date_chunks",
+]
 
 #: The first working day the European Central Bank published reference rates for.
 FIRST_DATE = datetime.date(1999, 1, 4)
@@ -73,18 +85,21 @@ def date_chunks(
         first = last + datetime.timedelta(days=1)
 
 
+_DATED = pydantic.TypeAdapter(dict[datetime.date, dict[str, float]])
+
+
 def _days_within(series: models.TimeSeriesRates, first: datetime.date, last: datetime.date) -> list[DailyRates]:
     """Return the working days of ``series`` from ``first`` to ``last``, in order.
 
     An answer may start with the working day before ``first`` (already yielded with the chunk
     before): days outside the chunk are dropped, so each day comes once.
     """
-    days = []
-    for key in sorted(series.rates):
-        day = datetime.date.fromisoformat(key)
-        if first <= day <= last:
-            days.append(DailyRates(day, series.base, series.rates[key]))
-    return days
+    try:
+        dated = _DATED.validate_python(series.rates)
+    except pydantic.ValidationError as error:
+        problems = [f"rates.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors(include_input=False)]
+        raise ParsingError("the time series is not keyed by dates", details={"errors": problems}) from error
+    return [DailyRates(day, series.base, dated[day]) for day in sorted(dated) if first <= day <= last]
 
 
 def _converted(rates: models.DailyRates, to: str) -> float:
@@ -101,8 +116,8 @@ class Extensions(Base):
         *,
         start: datetime.date,
         end: datetime.date,
-        base: str | None = None,
-        symbols: Sequence[str] | None = None,
+        base: Currency | None = None,
+        symbols: Sequence[Currency] | None = None,
         chunk_days: int = CHUNK_DAYS,
     ) -> Iterator[DailyRates]:
         """Yield the rates of every working day from ``start`` to ``end``, one request per chunk.
@@ -119,7 +134,7 @@ class Extensions(Base):
             series = self.get_time_series(start=first, end=last, base=base, symbols=list(symbols) if symbols else None)
             yield from _days_within(series, first, last)
 
-    def convert(self, amount: float, *, base: str, to: str, on: datetime.date | None = None) -> float:
+    def convert(self, amount: float, *, base: Currency, to: Currency, on: datetime.date | None = None) -> float:
         """Return ``amount`` of ``base`` in ``to``, at the latest rates or those of day ``on``."""
         if on is not None:
             check_dates(on)
@@ -137,8 +152,8 @@ class AsyncExtensions(AsyncBase):
         *,
         start: datetime.date,
         end: datetime.date,
-        base: str | None = None,
-        symbols: Sequence[str] | None = None,
+        base: Currency | None = None,
+        symbols: Sequence[Currency] | None = None,
         chunk_days: int = CHUNK_DAYS,
     ) -> AsyncIterator[DailyRates]:
         """Yield the rates of every working day from ``start`` to ``end``, one request per chunk.
@@ -158,7 +173,7 @@ class AsyncExtensions(AsyncBase):
             for day in _days_within(series, first, last):
                 yield day
 
-    async def convert(self, amount: float, *, base: str, to: str, on: datetime.date | None = None) -> float:
+    async def convert(self, amount: float, *, base: Currency, to: Currency, on: datetime.date | None = None) -> float:
         """Return ``amount`` of ``base`` in ``to``, at the latest rates or those of day ``on``."""
         if on is not None:
             check_dates(on)

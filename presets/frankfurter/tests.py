@@ -35,13 +35,20 @@ def test_latest_rates_come_back_as_a_model(make: MakeDriver, server: FaultServer
 
 @pytest.mark.parametrize(
     "arguments",
-    [{"base": "usd"}, {"base": "EURO"}, {"symbols": ["USD", "gb"]}, {"amount": 0}, {"amount": -5}],
-    ids=["lower-case", "four-letters", "bad-symbol", "zero-amount", "negative-amount"],
+    [
+        {"base": "usd"},
+        {"base": "EURO"},
+        {"base": "XAU"},
+        {"symbols": ["USD", "gb"]},
+        {"amount": 0},
+        {"amount": -5},
+    ],
+    ids=["lower-case", "four-letters", "not-quoted", "bad-symbol", "zero-amount", "negative-amount"],
 )
 def test_bad_codes_and_amounts_are_refused_before_sending(
     make: MakeDriver, server: FaultServer, arguments: dict[str, Any]
 ) -> None:
-    """Currency codes must be three capital letters (ISO 4217) and amounts positive."""
+    """Currency codes must be ones Frankfurter quotes (its own description lists them) and amounts positive."""
     with pytest.raises(errors.ValidationError):
         make()("get_latest_rates", **arguments)
     assert server.received == []
@@ -88,6 +95,17 @@ def test_a_long_range_is_fetched_in_chunks_and_each_day_comes_once(make: MakeDri
     assert all(day.base == "EUR" for day in days)
 
 
+def test_a_series_not_keyed_by_dates_is_a_parsing_error(make: MakeDriver, server: FaultServer) -> None:
+    """A day key that is not a date ends `iter_daily_rates` with PARSING_ERROR, not a bare ValueError."""
+    series = fixture("get_time_series")
+    series["rates"]["soon"] = {"USD": 1.08}
+    server.script("*", Reply(200, series))
+    with pytest.raises(errors.ParsingError) as caught:
+        make().collect("iter_daily_rates", start=datetime.date(2024, 4, 1), end=datetime.date(2024, 4, 5))
+    assert caught.value.code is errors.ErrorCode.PARSING_ERROR
+    assert any(problem.startswith("rates.soon") for problem in caught.value.details["errors"])
+
+
 def test_date_chunks_cover_the_range_without_gaps_or_overlap() -> None:
     """Chunks are consecutive, at most chunk_days long, and end on the range's last day."""
     extensions = package.extensions
@@ -127,7 +145,7 @@ def test_error_bodies_become_errors_with_the_api_message(
     body = fixture(f"error_{status}")
     server.script("/latest", Reply(status, body))
     with pytest.raises(error) as caught:
-        make()("get_latest_rates", base="XAU")
+        make()("get_latest_rates", base="ISK")
     assert caught.value.details["api_message"] == body["message"]
     assert caught.value.attempts == 1
 

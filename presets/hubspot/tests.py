@@ -49,6 +49,7 @@ def test_search_pages_through_matches_and_costs_more_than_a_read(
     assert len(found) == len(fixture("search_contacts")["results"]) + len(fixture("search_contacts_page2")["results"])
     bodies = [json.loads(r.body) for r in server.requests_to(f"{CONTACTS}/search")]
     assert bodies[0]["filterGroups"] == [{"filters": lifecycle}]
+    assert (bodies[0]["after"], bodies[0]["sorts"], bodies[0]["properties"]) == ("0", [], ["email"])  # all required
     assert bodies[1]["after"] == fixture("search_contacts")["paging"]["next"]["after"]
     assert clock.sleeps == []  # two searches: 4 of the 10 tokens
     for _ in range(4):
@@ -63,7 +64,8 @@ def test_batch_read_sends_the_ids_and_returns_models(make: MakeDriver, server: F
     records = make()("contacts.batch_read", ["51250701", "51250702"], properties=["email"])
     assert [r.id for r in records] == [r["id"] for r in fixture("batch_read_contacts")["results"]]
     sent = json.loads(server.requests_to(f"{CONTACTS}/batch/read")[-1].body)
-    assert sent == {"inputs": [{"id": "51250701"}, {"id": "51250702"}], "properties": ["email"]}
+    inputs = [{"id": "51250701"}, {"id": "51250702"}]
+    assert sent == {"inputs": inputs, "properties": ["email"], "propertiesWithHistory": []}  # HubSpot requires each
 
 
 def test_hubspot_rate_limit_headers_hold_calls_for_one_interval(

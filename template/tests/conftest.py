@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from functools import partial, reduce
@@ -14,6 +15,14 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from .api import AsyncConnector, Config, Connector, testing
 from .server import FaultServer
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """End the run with the contract check's counts, when it ran (tests/test_contract.py)."""
+    tally = getattr(sys.modules.get(f"{__package__}.test_contract"), "TALLY", None)
+    if tally is not None and any(tally.counts.values()):
+        terminalreporter.write_sep("=", "contract check")
+        terminalreporter.write_line(tally.line())
 
 
 @pytest.fixture

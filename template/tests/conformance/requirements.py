@@ -320,6 +320,13 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "a conformance suite marks each test with its requirement ID and prints a compliance report.",
     ),
     Requirement(
+        "CF-TEST-3",
+        "SHOULD",
+        "generated methods are checked against the API description itself: from OpenAPI, every method and iterator "
+        "against Prism serving api/ (static and dynamic answers), skipped with the install command without Prism; "
+        "from GraphQL, every operation document validates against api/schema.graphql.",
+    ),
+    Requirement(
         "CF-TEST-4",
         "SHOULD",
         "every generated model parses the instances hypothesis-jsonschema draws from its description's schema.",

@@ -7,9 +7,12 @@ small subclass of `Domain` and `AsyncDomain` that sets `Domain.path` and, option
         path = "crm/v3/objects/contacts"
         model = Contact
 
-Bodies follow the common CRM shape (``{"properties": {...}}`` to write; ``filterGroups`` and an
-``after`` cursor to search; ``{"inputs": [{"id": ...}]}`` to batch-read). An API with other
-shapes overrides the ``_..._body`` methods in its domain module. Every call goes through the
+Bodies follow the common CRM shape, as HubSpot's CRM describes it: ``{"properties": {...},
+"associations": [...]}`` to create and ``{"properties": {...}}`` to update; ``filterGroups``,
+``sorts``, ``properties``, ``limit`` and an ``after`` cursor (``"0"`` first) to search;
+``{"inputs": [{"id": ...}], "properties": [...], "propertiesWithHistory": [...]}`` to batch-read.
+A record's associations are at `Domain.associations_path`. An API with other shapes overrides the
+``_..._body`` methods or ``associations_path`` in its domain module. Every call goes through the
 connector's `request` or `paginate`, so the resilience layer applies.
 """
 
@@ -39,11 +42,20 @@ class _DomainRules(Generic[Record]):
     path: ClassVar[str]
     #: The pydantic model records are parsed into.
     model: ClassVar[type[BaseModel]]
+    #: Where a record's associations with another domain are: ``{path}`` is `path`, ``{id}`` the
+    #: record's ID, ``{to}`` the other domain (HubSpot: ``crm/v4/objects/contacts/{id}/associations/{to}``).
+    associations_path: ClassVar[str] = "{path}/{id}/associations/{to}"
 
     def _item_path(self, record_id: str) -> str:
         if not record_id or "/" in record_id or record_id in {".", ".."}:
             raise ValidationError(f"invalid record id {record_id!r} for {self.path}")
         return f"{self.path}/{record_id}"
+
+    def _associations_of(self, record_id: str, to: str) -> str:
+        self._item_path(record_id)  # refuses an ID that would change the path
+        if not to or "/" in to or to in {".", ".."}:
+            raise ValidationError(f"invalid object type {to!r} to list associations with")
+        return self.associations_path.format(path=self.path, id=record_id, to=to)
 
     def _params(self, properties: Sequence[str] | None, params: QueryParams | None) -> dict[str, ParamValue]:
         merged: dict[str, ParamValue] = dict(params or {})
@@ -58,21 +70,28 @@ class _DomainRules(Generic[Record]):
     def _write_body(self, properties: Mapping[str, JSONValue]) -> dict[str, JSONValue]:
         return {"properties": dict(properties)}
 
+    def _create_body(
+        self, properties: Mapping[str, JSONValue], associations: Sequence[Mapping[str, JSONValue]]
+    ) -> dict[str, JSONValue]:
+        return {"properties": dict(properties), "associations": [dict(a) for a in associations]}
+
     def _search_body(
         self, filters: Sequence[Mapping[str, JSONValue]], properties: Sequence[str] | None, after: str | None
     ) -> dict[str, JSONValue]:
-        body: dict[str, JSONValue] = {"filterGroups": [{"filters": [dict(f) for f in filters]}], "limit": 100}
-        if properties:
-            body["properties"] = list(properties)
-        if after:
-            body["after"] = after
-        return body
+        return {
+            "filterGroups": [{"filters": [dict(f) for f in filters]}],
+            "sorts": [],
+            "properties": list(properties or ()),
+            "limit": 100,
+            "after": after or "0",
+        }
 
     def _batch_body(self, ids: Sequence[str], properties: Sequence[str] | None) -> dict[str, JSONValue]:
-        body: dict[str, JSONValue] = {"inputs": [{"id": record_id} for record_id in ids]}
-        if properties:
-            body["properties"] = list(properties)
-        return body
+        return {
+            "inputs": [{"id": record_id} for record_id in ids],
+            "properties": list(properties or ()),
+            "propertiesWithHistory": [],
+        }
 
     def _results(self, data: JSONValue) -> list[Record]:
         found = dig(data, "results")
@@ -115,9 +134,11 @@ class Domain(_DomainRules[Record]):
         response = self.connector.get(self._item_path(record_id), params=self._params(properties, None))
         return self._record(response.data)
 
-    def create(self, properties: Mapping[str, JSONValue]) -> Record:
-        """Create a record (not retried: POST without an idempotency key)."""
-        response = self.connector.post(self.path, json=self._write_body(properties))
+    def create(
+        self, properties: Mapping[str, JSONValue], *, associations: Sequence[Mapping[str, JSONValue]] = ()
+    ) -> Record:
+        """Create a record, associated with the existing records in ``associations`` (POST: not retried)."""
+        response = self.connector.post(self.path, json=self._create_body(properties, associations))
         return self._record(response.data)
 
     def update(self, record_id: str, properties: Mapping[str, JSONValue]) -> Record:
@@ -158,7 +179,7 @@ class Domain(_DomainRules[Record]):
 
     def associations(self, record_id: str, to: str) -> builtins.list[str]:
         """Return the ids of records of domain ``to`` associated with this record."""
-        response = self.connector.get(f"{self._item_path(record_id)}/associations/{to}")
+        response = self.connector.get(self._associations_of(record_id, to))
         return self._associated_ids(response.data)
 
 
@@ -188,9 +209,11 @@ class AsyncDomain(_DomainRules[Record]):
         response = await self.connector.get(self._item_path(record_id), params=self._params(properties, None))
         return self._record(response.data)
 
-    async def create(self, properties: Mapping[str, JSONValue]) -> Record:
-        """Create a record (not retried: POST without an idempotency key)."""
-        response = await self.connector.post(self.path, json=self._write_body(properties))
+    async def create(
+        self, properties: Mapping[str, JSONValue], *, associations: Sequence[Mapping[str, JSONValue]] = ()
+    ) -> Record:
+        """Create a record, associated with the existing records in ``associations`` (POST: not retried)."""
+        response = await self.connector.post(self.path, json=self._create_body(properties, associations))
         return self._record(response.data)
 
     async def update(self, record_id: str, properties: Mapping[str, JSONValue]) -> Record:
@@ -232,5 +255,5 @@ class AsyncDomain(_DomainRules[Record]):
 
     async def associations(self, record_id: str, to: str) -> builtins.list[str]:
         """Return the ids of records of domain ``to`` associated with this record."""
-        response = await self.connector.get(f"{self._item_path(record_id)}/associations/{to}")
+        response = await self.connector.get(self._associations_of(record_id, to))
         return self._associated_ids(response.data)
