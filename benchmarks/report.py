@@ -150,6 +150,9 @@ def plot(sections: list[Section], path: Path) -> None:
         if key == "scaling":
             _plot_scaling(axis, section)
             continue
+        if key == "quota":
+            _quota_panel(axis, section)
+            continue
         rows = [row for row in section.rows if row.runs and _plotted(key, row)]
         names = [_short(key, row.name) for row in rows]
         values = [row.value for row in rows]
@@ -207,9 +210,43 @@ def _plot_scaling(axis: Any, section: Section) -> None:
     axis.legend(fontsize=7, loc="upper left")
 
 
+def _quota_panel(axis: Any, section: Section) -> None:
+    """Utilisation of each client against each strict server, with its 429 share written next to each bar."""
+    from . import quota
+
+    labels = list(quota.KINDS.values())
+    names: list[str] = []
+    for row in section.rows:
+        label, _, rest = row.name.partition(": ")
+        name = _short("quota", rest)
+        if name != rest and label in labels and name not in names:
+            names.append(name)
+    height = 0.8 / len(labels)
+    for offset, (label, colour) in enumerate(zip(labels, ("#1f77b4", "#aec7e8"), strict=False)):
+        for index, name in enumerate(names):
+            bar = section.find(f"{label}: {name}: utilisation")
+            share = section.find(f"{label}: {name}: 429 share, all rounds")
+            if bar is None:
+                continue
+            y = index + (offset - (len(labels) - 1) / 2) * height
+            axis.barh(y, bar.value, height=height, color=colour if "connector" in name else "#999999")
+            for value in bar.runs:
+                axis.plot(value, y, "k.", markersize=3)
+            if share is not None:
+                axis.text(bar.value + 1, y, f"{share.value:.2f} % 429", va="center", fontsize=6)
+    axis.set_yticks(range(len(names)), names)
+    axis.invert_yaxis()
+    axis.set_xlim(0, 125)
+    axis.set_title(f"{section.title} (dark: {labels[0]}; light: {labels[1]})", loc="left", fontsize=10)
+    axis.set_xlabel("% of the server's quota used")
+    axis.tick_params(axis="y", labelsize=8)
+    for target in _targets("quota"):
+        axis.axvline(target, color="#d62728", linestyle="--", linewidth=1)
+
+
 def _plotted(key: str, row: Row) -> bool:
-    if key == "quota":
-        return row.name.endswith("utilisation")
+    if key == "overhead":
+        return row.unit == "µs/request"  # the own-work breakdown is in the table
     if key == "memory":
         return row.name != "added by streaming (peak - before)"
     return True

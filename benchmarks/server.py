@@ -11,15 +11,20 @@ Routes (all GET, all JSON):
     ``{"data": [...], "next_cursor": "C+L" or null}``.
 ``/page/items?per_page=L&page=P``
     ``{"data": [...], "total": R, "total_pages": T}``, pages numbered from 1.
-``/quota/ping``
-    A token bucket of ``rate`` requests/s holding at most ``burst``: answers 200 while a token is
-    free and 429 with ``Retry-After`` (whole seconds until one is) when none is. Every answer
-    carries ``X-RateLimit-Limit`` (the rate), ``X-RateLimit-Remaining`` (whole tokens left) and
-    ``X-RateLimit-Reset`` (whole seconds until the bucket is full again).
-``/_control/reset?records=R&rate=N&burst=B&window=W&latency=L``
-    Sets the collection size and the bucket (refilled to ``burst``), zeroes the counters, and
-    delays every later answer (control routes excepted) by ``L`` seconds, a stand-in for the
-    network latency a remote API adds (0 by default).
+``/quota/sliding``
+    At most ``rate`` requests in any second, counted by arrival (a sliding log): 200 while the
+    last second holds fewer, else 429 with ``Retry-After`` (whole seconds until a place frees,
+    rounded up). Every answer carries ``X-RateLimit-Limit``, ``X-RateLimit-Remaining`` and
+    ``X-RateLimit-Reset``, the Unix time in milliseconds (rounded up) at which the oldest request
+    of the last second leaves it.
+``/quota/fixed``
+    At most ``rate`` requests in each fixed second, counted from the last reset: the same
+    answers, with the IETF names ``RateLimit-Limit``, ``RateLimit-Remaining`` and
+    ``RateLimit-Reset``, the seconds until the current second ends (rounded up to the millisecond).
+``/_control/reset?records=R&rate=N&window=W&latency=L``
+    Sets the collection size and the quota rate (emptying both quota windows), zeroes the
+    counters, and delays every later answer (control routes excepted) by ``L`` seconds, a
+    stand-in for the network latency a remote API adds (0 by default).
 ``/_control/stats``
     ``{"ok": <2xx answers>, "limited": <429 answers>}`` counted in the ``window`` seconds after the
     last reset (answers after it are not counted).
@@ -31,6 +36,7 @@ bytes each as JSON.
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import json
 import math
@@ -73,19 +79,19 @@ def page_body(kind: str, query: dict[str, str], total: int) -> bytes:
 
 
 class _State:
-    """What the server remembers between requests: the collection size, the bucket, the counters."""
+    """What the server remembers between requests: the collection size, the quotas, the counters."""
 
     def __init__(self) -> None:
         self.records = 100_000
-        self.rate = 50.0
-        self.burst = 50.0
-        self.tokens = self.burst
-        self.refilled = time.monotonic()
+        self.rate = 50
         self.ok = 0
         self.limited = 0
         self.started = time.monotonic()
         self.window = math.inf
         self.latency = 0.0
+        self.recent: collections.deque[float] = collections.deque()  # sliding: arrivals in the last second
+        self.second = -1  # fixed: the current second, counted from the reset, and its arrivals
+        self.in_second = 0
 
     def counts(self) -> bool:
         """Whether an answer given now falls in the counting window."""
@@ -93,28 +99,49 @@ class _State:
 
     def reset(self, query: dict[str, str]) -> None:
         self.records = int(query.get("records", self.records))
-        self.rate = float(query.get("rate", self.rate))
-        self.burst = float(query.get("burst", self.rate))
-        self.tokens = self.burst
+        self.rate = int(float(query.get("rate", self.rate)))
         self.window = float(query.get("window", math.inf))
         self.latency = float(query.get("latency", 0.0))
-        self.refilled = self.started = time.monotonic()
+        self.started = time.monotonic()
+        self.recent.clear()
+        self.second, self.in_second = -1, 0
         self.ok = self.limited = 0
 
-    def take_token(self) -> tuple[int, dict[str, str]]:
-        """Spend a token if one is free; return the status and the rate-limit headers."""
+    def sliding(self) -> tuple[int, dict[str, str]]:
+        """Admit a request if the last second holds fewer than ``rate``; return the status and headers."""
         now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.refilled) * self.rate)
-        self.refilled = now
-        status = 200
-        headers = {"X-RateLimit-Limit": f"{self.rate:g}"}
-        if self.tokens >= 1:
-            self.tokens -= 1
-        else:
-            status = 429
-            headers["Retry-After"] = str(max(1, math.ceil((1 - self.tokens) / self.rate)))
-        headers["X-RateLimit-Remaining"] = str(int(self.tokens))
-        headers["X-RateLimit-Reset"] = str(math.ceil((self.burst - self.tokens) / self.rate))
+        recent = self.recent
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        status = 200 if len(recent) < self.rate else 429
+        if status == 200:
+            recent.append(now)
+        frees = recent[0] + 1.0 - now  # when the oldest leaves the window
+        headers = {
+            "X-RateLimit-Limit": str(self.rate),
+            "X-RateLimit-Remaining": str(self.rate - len(recent)),
+            "X-RateLimit-Reset": str(math.ceil((time.time() + frees) * 1000)),
+        }
+        if status == 429:
+            headers["Retry-After"] = str(max(1, math.ceil(frees)))
+        return status, headers
+
+    def fixed(self) -> tuple[int, dict[str, str]]:
+        """Admit a request if the current second holds fewer than ``rate``; return the status and headers."""
+        elapsed = time.monotonic() - self.started
+        second = math.floor(elapsed)
+        if second != self.second:
+            self.second, self.in_second = second, 0
+        status = 200 if self.in_second < self.rate else 429
+        self.in_second += status == 200
+        ends = second + 1 - elapsed
+        headers = {
+            "RateLimit-Limit": str(self.rate),
+            "RateLimit-Remaining": str(self.rate - self.in_second),
+            "RateLimit-Reset": f"{math.ceil(ends * 1000) / 1000:.3f}",
+        }
+        if status == 429:
+            headers["Retry-After"] = str(max(1, math.ceil(ends)))
         return status, headers
 
 
@@ -168,8 +195,8 @@ class _Protocol(asyncio.Protocol):
         if path in ("/cursor/items", "/page/items"):
             state.ok += 1
             return _response(200, page_body(path[1:].split("/")[0], query, state.records))
-        if path == "/quota/ping":
-            status, headers = state.take_token()
+        if path in ("/quota/sliding", "/quota/fixed"):
+            status, headers = state.sliding() if path == "/quota/sliding" else state.fixed()
             counted = state.counts()
             if status == 429:
                 state.limited += counted

@@ -6,8 +6,10 @@ versus ``aclose`` semantics and ``with`` versus ``async with`` differ.
 
 from __future__ import annotations
 
+import queue
 import random
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
@@ -166,9 +168,12 @@ class Connector(_Base):
         super().__init__(settings, hooks=hooks, clock=clock, rng=rng, transport=transport)
         self._client: httpx.Client | None = None
         self._lock = threading.Lock()
-        self._idle = threading.Condition(self._lock)
-        self._in_flight = 0
-        self._slots = threading.BoundedSemaphore(self.settings.max_concurrency)
+        # One token per request in flight (CF-RATE-5); disconnect() takes them all to wait for the
+        # requests to finish. A SimpleQueue is written in C: taking and returning a token costs a
+        # fraction of what threading.Semaphore, written in Python, does.
+        self._slots: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(self.settings.max_concurrency):
+            self._slots.put(None)
 
     @property
     def is_connected(self) -> bool:
@@ -185,11 +190,20 @@ class Connector(_Base):
 
     def disconnect(self) -> None:
         """Let in-flight requests finish (up to ``drain_timeout``), then close the pool."""
-        with self._idle:
-            self._idle.wait_for(lambda: self._in_flight == 0, timeout=self.settings.drain_timeout)
+        deadline = time.monotonic() + self.settings.drain_timeout
+        taken = 0
+        try:
+            while taken < self.settings.max_concurrency:  # every token back: nothing is in flight
+                self._slots.get(timeout=max(deadline - time.monotonic(), 0.0))
+                taken += 1
+        except queue.Empty:
+            pass  # the drain timed out: close anyway
+        with self._lock:
             client, self._client, self._closed = self._client, None, True
         if client is not None:
             client.close()
+        for _ in range(taken):  # later calls find the pool closed and fail at once
+            self._slots.put(None)
 
     def __enter__(self: SyncSelf) -> SyncSelf:
         self.connect()
@@ -238,7 +252,8 @@ class Connector(_Base):
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
         auth = self._auth_for(security)
         request = self._build(client, method, path, params, json, headers, timeout)
-        flow = self.core.call(request, cost=cost, idempotent=idempotent)
+        correlation_id = self.core.caller_correlation_id(headers)
+        flow = self.core.call(request, cost=cost, idempotent=idempotent, correlation_id=correlation_id)
         if not tracing_enabled():
             return self._drive(flow, client, auth)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
@@ -246,14 +261,8 @@ class Connector(_Base):
 
     def _drive(self, flow: CallFlow, client: httpx.Client, auth: httpx.Auth | None) -> Response:
         try:
-            return self._run(flow, client, auth)
-        finally:
-            flow.close()  # an interrupted call still releases what the core reserved
-
-    def _run(self, flow: CallFlow, client: httpx.Client, auth: httpx.Auth | None) -> Response:
-        action = next(flow)
-        while True:
-            try:
+            action = next(flow)
+            while True:
                 if isinstance(action, Sleep):
                     self.clock.sleep(action.seconds)
                     action = flow.send(None)
@@ -264,25 +273,22 @@ class Connector(_Base):
                     action = flow.throw(error)
                 else:
                     action = flow.send(response)
-            except StopIteration as stop:
-                result: Response = stop.value
-                return result
+        except StopIteration as stop:
+            result: Response = stop.value
+            return result
+        finally:
+            flow.close()  # an interrupted call still releases what the core reserved
 
     def _send(self, client: httpx.Client, action: Send, auth: httpx.Auth | None) -> httpx.Response:
-        if client.is_closed:  # disconnect() ran while this call waited to retry
-            raise UnsupportedError(f"{type(self).__name__} was disconnected during the call")
-        with self._lock:
-            self._in_flight += 1
+        self._slots.get()
         try:
-            with self._slots:
-                return client.send(action.request, auth=auth)
+            if client.is_closed:  # disconnect() ran while this call waited to retry, or for its token
+                raise UnsupportedError(f"{type(self).__name__} was disconnected during the call")
+            return client.send(action.request, auth=auth)
         except HTTPX_EXCEPTIONS as exc:
             raise translate_httpx_error(exc, action.request, self.core.redactor) from exc
         finally:
-            with self._idle:
-                self._in_flight -= 1
-                if self._in_flight == 0:  # only disconnect() waits, and only for zero
-                    self._idle.notify_all()
+            self._slots.put(None)
 
     def get(
         self,
@@ -487,11 +493,9 @@ class AsyncConnector(_Base):
     ) -> None:
         super().__init__(settings, hooks=hooks, clock=clock, rng=rng, transport=transport)
         self._client: httpx.AsyncClient | None = None
-        self._in_flight = 0
-        self._idle: anyio.Event | None = None
-        # fast_acquire: a free slot is taken without a trip through the event loop; the send
-        # that follows yields anyway, so other tasks still run (anyio >= 4.5).
-        self._slots = anyio.Semaphore(self.settings.max_concurrency, fast_acquire=True)
+        # One permit per request in flight (CF-RATE-5); disconnect() takes them all to wait for the
+        # requests to finish.
+        self._slots = anyio.Semaphore(self.settings.max_concurrency)
 
     @property
     def is_connected(self) -> bool:
@@ -507,12 +511,16 @@ class AsyncConnector(_Base):
 
     async def disconnect(self) -> None:
         """Let in-flight requests finish (up to ``drain_timeout``), then close the pool."""
-        if self._idle is not None and self._in_flight:
-            with anyio.move_on_after(self.settings.drain_timeout):
-                await self._idle.wait()
+        taken = 0
+        with anyio.move_on_after(self.settings.drain_timeout):  # on timeout: close anyway
+            while taken < self.settings.max_concurrency:  # every permit back: nothing is in flight
+                await self._slots.acquire()
+                taken += 1
         client, self._client, self._closed = self._client, None, True
         if client is not None:
             await client.aclose()
+        for _ in range(taken):  # later calls find the pool closed and fail at once
+            self._slots.release()
 
     async def __aenter__(self: AsyncSelf) -> AsyncSelf:
         await self.connect()
@@ -561,7 +569,8 @@ class AsyncConnector(_Base):
             raise UnsupportedError(f"{type(self).__name__} is disconnected; create a new connector")
         auth = self._auth_for(security)
         request = self._build(client, method, path, params, json, headers, timeout)
-        flow = self.core.call(request, cost=cost, idempotent=idempotent)
+        correlation_id = self.core.caller_correlation_id(headers)
+        flow = self.core.call(request, cost=cost, idempotent=idempotent, correlation_id=correlation_id)
         if not tracing_enabled():
             return await self._drive(flow, client, auth)
         with span(f"{method} {request.url.path}", {"http.request.method": method, "url.path": request.url.path}):
@@ -569,14 +578,8 @@ class AsyncConnector(_Base):
 
     async def _drive(self, flow: CallFlow, client: httpx.AsyncClient, auth: httpx.Auth | None) -> Response:
         try:
-            return await self._run(flow, client, auth)
-        finally:
-            flow.close()  # a cancelled call still releases what the core reserved
-
-    async def _run(self, flow: CallFlow, client: httpx.AsyncClient, auth: httpx.Auth | None) -> Response:
-        action = next(flow)
-        while True:
-            try:
+            action = next(flow)
+            while True:
                 if isinstance(action, Sleep):
                     await self.clock.asleep(action.seconds)
                     action = flow.send(None)
@@ -587,25 +590,25 @@ class AsyncConnector(_Base):
                     action = flow.throw(error)
                 else:
                     action = flow.send(response)
-            except StopIteration as stop:
-                result: Response = stop.value
-                return result
+        except StopIteration as stop:
+            result: Response = stop.value
+            return result
+        finally:
+            flow.close()  # a cancelled call still releases what the core reserved
 
     async def _send(self, client: httpx.AsyncClient, action: Send, auth: httpx.Auth | None) -> httpx.Response:
-        if client.is_closed:  # disconnect() ran while this call waited to retry
-            raise UnsupportedError(f"{type(self).__name__} was disconnected during the call")
-        if self._in_flight == 0:
-            self._idle = anyio.Event()
-        self._in_flight += 1
+        try:  # a free permit is taken at once; the send that follows is where other tasks run
+            self._slots.acquire_nowait()
+        except anyio.WouldBlock:
+            await self._slots.acquire()
         try:
-            async with self._slots:
-                return await client.send(action.request, auth=auth)
+            if client.is_closed:  # disconnect() ran while this call waited to retry, or for its permit
+                raise UnsupportedError(f"{type(self).__name__} was disconnected during the call")
+            return await client.send(action.request, auth=auth)
         except HTTPX_EXCEPTIONS as exc:
             raise translate_httpx_error(exc, action.request, self.core.redactor) from exc
         finally:
-            self._in_flight -= 1
-            if self._in_flight == 0 and self._idle is not None:
-                self._idle.set()
+            self._slots.release()
 
     async def get(
         self,

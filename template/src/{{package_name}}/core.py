@@ -8,10 +8,11 @@ limiting, hooks, logging and metrics therefore behave identically in both (CF-LI
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import random
-import uuid
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -24,11 +25,11 @@ from .errors import (
     ServerError,
     TransportError,
 )
-from .events import BreakerChange, Hooks, RetryEvent, ThrottleEvent
+from .events import BreakerChange, Hooks, NullMetrics, RetryEvent, ThrottleEvent
 from .observability import logger
 from .redaction import Redactor, basic_credentials, redact_library_logs
 from .resilience.breaker import BreakerState, CircuitBreaker
-from .resilience.bucket import RateLimiter
+from .resilience.bucket import FREE, RateLimiter, Ticket
 from .resilience.clock import Clock
 from .resilience.retry import RetryPolicy, parse_retry_after
 from .response import JSONValue, Response, ResponseMeta
@@ -81,7 +82,12 @@ class ConnectorCore:
         self.clock = clock
         self.hooks = hooks
         self.inspectors: list[ResponseInspector] = []
-        self._request_id_headers = tuple(name.lower() for name in settings.request_id_headers)
+        self._request_id_order = tuple(name.lower().encode("latin-1") for name in settings.request_id_headers)
+        self._scanned_headers = frozenset({*self._request_id_order, b"content-type"})
+        self._correlation_name = settings.correlation_header.lower()
+        self._id_prefix = os.urandom(8).hex()
+        self._ids = itertools.count()
+        self._warned_reset = False
         secrets = settings.secret_values()
         if settings.auth == "basic" and settings.username and settings.password:  # echoed as Basic <base64>
             secrets.append(basic_credentials(settings.username, settings.password.get_secret_value()))
@@ -107,72 +113,79 @@ class ConnectorCore:
             burst=settings.rate_burst,
             quotas=settings.quotas(),
             adaptive=settings.adaptive_rate_limit,
+            concurrency=settings.max_concurrency,
         )
 
-    def call(self, request: httpx.Request, *, cost: float = 1.0, idempotent: bool | None = None) -> CallFlow:
+    def call(
+        self,
+        request: httpx.Request,
+        *,
+        cost: float = 1.0,
+        idempotent: bool | None = None,
+        correlation_id: str | None = None,
+    ) -> CallFlow:
         """Run one logical call: admit, throttle, send, classify, retry; return the `Response`.
 
         ``cost`` is what the request takes from the rate limiter (1 per request, or query points).
         ``idempotent`` overrides the method's own safety (e.g. a GraphQL query sent by POST).
+        ``correlation_id`` is the caller's own ID (see `caller_correlation_id`); None: a fresh one.
+        Either way it is sent in the ``correlation_header`` of every attempt (CF-REQ-4).
         """
-        settings, clock = self.settings, self.clock
+        settings, clock, limiter = self.settings, self.clock, self.limiter
         started = clock.now()
-        correlation_id = request.headers.get(settings.correlation_header) or uuid.uuid4().hex
+        correlation_id = correlation_id or self.new_correlation_id()
         request.headers[settings.correlation_header] = correlation_id
-        has_key = settings.idempotency_header in request.headers or bool(idempotent)
-        source = describe(request)
         attempt = 0
         error: ConnectorError | None = None
         while True:
             attempt += 1
-            left = settings.retry_budget - (clock.now() - started)
-            wait = self.limiter.reserve(clock.now(), cost, within=left)  # books nothing beyond the budget
-            if wait > 0:
-                if wait > left:
-                    self._fail(
-                        RateLimitError(
-                            f"rate limit would hold the call {wait:.1f}s, beyond the retry budget",
-                            retryable=False,
-                            source=source,
-                            correlation_id=correlation_id,
-                            retry_after=wait,
-                            attempts=attempt,
-                        )
-                    )
-                self._throttled(ThrottleEvent(request.method, request.url.path, wait, correlation_id))
-                yield Sleep(wait)
+            now = clock.now()
+            ticket = limiter.admit(now, cost, within=settings.retry_budget - (now - started))
+            if ticket.wait > 0 or not ticket.granted:
+                ticket = yield from self._hold(request, ticket, cost, started, attempt, correlation_id)
+            settled = ticket is FREE
             try:
-                outgoing = self._before_request(request)
-            except ConnectorError as exc:  # a hook aborted the call (e.g. CancelledError)
-                exc.correlation_id, exc.attempts = correlation_id, attempt
-                self._fail(exc)
-            if not self.breaker.allow(clock.now()):
-                # A retry refused by the breaker ends with the error that was being retried.
-                self._fail(error or self._circuit_open(source, correlation_id))
-            sent_at = clock.now()
-            try:
-                response = yield Send(outgoing)
-            except ConnectorError as exc:  # no HTTP answer: a transport error, or auth that failed first
-                error = exc
-            except GeneratorExit:  # the caller was cancelled mid-send: free a half-open probe slot
-                self.breaker.release()
-                raise
-            else:
-                if response is None:  # the drivers always resume a Send with a response
-                    raise TypeError("a Send was resumed without a response")
-                correlation_id = self._server_request_id(response) or correlation_id
                 try:
-                    result = self._handle_response(response, correlation_id, started, attempt)
-                except ConnectorError as exc:  # a success whose body could not be decoded
+                    outgoing = self._before_request(request)
+                except ConnectorError as exc:  # a hook aborted the call (e.g. CancelledError)
                     exc.correlation_id, exc.attempts = correlation_id, attempt
                     self._fail(exc)
-                if isinstance(result, Response):
-                    return result
-                error = result
-            self._record_attempt(request, error.status, sent_at, attempt, correlation_id)
+                sent_at = clock.now()
+                if not self.breaker.allow(sent_at):
+                    # A retry refused by the breaker ends with the error that was being retried.
+                    self._fail(error or self._circuit_open(describe(request), correlation_id))
+                try:
+                    response = yield Send(outgoing)
+                except ConnectorError as exc:  # no HTTP answer: a transport error, or auth that failed first
+                    error = exc
+                except GeneratorExit:  # the caller was cancelled mid-send: free a half-open probe slot
+                    self.breaker.release()
+                    raise
+                else:
+                    if response is None:  # the drivers always resume a Send with a response
+                        raise TypeError("a Send was resumed without a response")
+                    settled = True  # _handle_response hands the ticket back first thing
+                    found = self._answer_headers(response)
+                    media_type = found.pop(b"content-type", b"").decode("latin-1")
+                    if found:  # the others are request IDs
+                        correlation_id = self._server_request_id(found, response, correlation_id) or correlation_id
+                    try:
+                        result = self._handle_response(
+                            response, media_type, ticket, correlation_id, started, sent_at, attempt
+                        )
+                    except ConnectorError as exc:  # a success whose body could not be decoded
+                        exc.correlation_id, exc.attempts = correlation_id, attempt
+                        self._fail(exc)
+                    if isinstance(result, Response):
+                        return result
+                    error = result
+            finally:
+                if not settled:  # no answer (an error, a refusal, a cancellation): hand the ticket back
+                    limiter.settle(ticket, now=clock.now())
+            self._record_attempt(request, error.status, clock.now() - sent_at, attempt, correlation_id)
             error.correlation_id, error.attempts = correlation_id, attempt
             if error.source is None:
-                error.source = source
+                error.source = describe(request)
             if _is_unhealthy(error):
                 self.breaker.record_failure(clock.now())
             else:
@@ -182,7 +195,7 @@ class ConnectorCore:
                 error,
                 attempt=attempt,
                 method=request.method,
-                has_idempotency_key=has_key,
+                has_idempotency_key=bool(idempotent) or settings.idempotency_header in request.headers,
                 sent=sent,
                 elapsed=clock.now() - started,
             )
@@ -199,6 +212,60 @@ class ConnectorCore:
             )
             self._retrying(event)
             yield Sleep(decision.delay)
+
+    def _hold(
+        self, request: httpx.Request, ticket: Ticket, cost: float, started: float, attempt: int, correlation_id: str
+    ) -> Generator[Action, httpx.Response | None, Ticket]:
+        """Wait until the limiter grants the call, asking again while it cannot say yet; return the ticket.
+
+        Fails with `RateLimitError`, without waiting, when the wait would break the retry budget.
+        Hooks and the log hear of the first hold of each attempt only: asking again while a probe
+        is out can take several short waits.
+        """
+        settings, clock, limiter = self.settings, self.clock, self.limiter
+        first = True
+        while True:
+            left = settings.retry_budget - (clock.now() - started)
+            if ticket.wait > left:
+                self._fail(
+                    RateLimitError(
+                        f"rate limit would hold the call {ticket.wait:.1f}s, beyond the retry budget",
+                        retryable=False,
+                        source=describe(request),
+                        correlation_id=correlation_id,
+                        retry_after=ticket.wait,
+                        attempts=attempt,
+                    )
+                )
+            if first:
+                self._throttled(ThrottleEvent(request.method, request.url.path, ticket.wait, correlation_id))
+                first = False
+            try:
+                yield Sleep(ticket.wait)
+            except GeneratorExit:  # cancelled while waiting: a granted ticket still goes back
+                if ticket.granted:
+                    limiter.settle(ticket, now=clock.now())
+                raise
+            if ticket.granted:
+                return ticket
+            now = clock.now()
+            ticket = limiter.admit(now, cost, within=settings.retry_budget - (now - started))
+            if ticket.granted and ticket.wait <= 0:
+                return ticket
+
+    def caller_correlation_id(self, headers: Mapping[str, str] | None) -> str | None:
+        """Return the correlation ID among a caller's ``headers`` (any case), if there is one."""
+        if not headers:
+            return None
+        name = self._correlation_name
+        return next((value for key, value in headers.items() if key.lower() == name), None)
+
+    def new_correlation_id(self) -> str:
+        """Return a fresh correlation ID: 32 hex digits, random per connector, then a counter.
+
+        Unique without a system call per request (`uuid.uuid4` reads the OS's randomness each time).
+        """
+        return f"{self._id_prefix}{next(self._ids):016x}"
 
     def add_secret(self, secret: str) -> None:
         """Redact ``secret`` from now on (a credential obtained at run time, e.g. an access token)."""
@@ -238,49 +305,80 @@ class ConnectorCore:
         request = httpx.Request(sent.method, self.redactor.text(str(sent.url)), headers=headers)
         return httpx.Response(response.status_code, headers=response.headers, content=response.content, request=request)
 
-    def _server_request_id(self, response: httpx.Response) -> str | None:
-        present = response.headers.keys()  # lower-case names, read in one pass
-        for name in self._request_id_headers:
-            if name not in present:
-                continue
-            value = response.headers.get(name)
-            if value and value != response.request.headers.get(self.settings.correlation_header):
-                return str(value)
+    def _answer_headers(self, response: httpx.Response) -> dict[bytes, bytes]:
+        """Return the answer's request-ID and content-type headers (lower-case names, raw values).
+
+        One pass over the raw names, decoding nothing: this runs on every answer, and most carry
+        no request ID.
+        """
+        wanted = self._scanned_headers
+        return {name.lower(): value for name, value in response.headers.raw if name.lower() in wanted}
+
+    def _server_request_id(self, found: dict[bytes, bytes], response: httpx.Response, sent: str) -> str | None:
+        """Return the server's request ID: the first of ``request_id_headers`` present, unless it echoes ``sent``."""
+        for name in self._request_id_order:
+            value = found.get(name)
+            if value:
+                text = value.decode(response.headers.encoding)
+                if text != sent:
+                    return text
         return None
 
     def _handle_response(
-        self, response: httpx.Response, correlation_id: str, started: float, attempt: int
+        self,
+        response: httpx.Response,
+        media_type: str,
+        ticket: Ticket,
+        correlation_id: str,
+        started: float,
+        sent_at: float,
+        attempt: int,
     ) -> Response | ConnectorError:
         now = self.clock.now()
-        status = self.limiter.observe(response.headers, now=now, wall=self.clock.wall())
+        status = self.limiter.settle(ticket, now=now, headers=response.headers, wall=self.clock.wall())
+        if status is not None and status.ignored_reset is not None:
+            self._ignored_reset(status.ignored_reset)
         if self.hooks.after_response:
             view = self._hook_view(response)
             for hook in self.hooks.after_response:
                 hook(view)
-        if response.status_code < 400:
+        code = response.status_code
+        if code < 400:
             self.breaker.record_success()
-            self._record_attempt(response.request, response.status_code, now, attempt, correlation_id)
-            data = decode_body(response, describe(response.request))
+            self._record_attempt(response.request, code, now - sent_at, attempt, correlation_id)
+            data = decode_body(response, media_type=media_type)
             for inspect in self.inspectors:
                 hidden = inspect(response, data)
                 if hidden is not None:
                     return hidden
             meta = ResponseMeta(now - started, attempt, correlation_id, status)
-            return Response(response.status_code, response.headers, data, meta, self.redactor.text(str(response.url)))
+            return Response(code, response.headers, data, meta, self.redactor.text(str(response.url)))
         retry_after = parse_retry_after(response.headers.get("retry-after"), wall=self.clock.wall())
-        if response.status_code == 429 and retry_after is not None:
+        if code == 429 and retry_after is not None:
             self.limiter.block(now, retry_after)
         return error_from_response(
             response, redactor=self.redactor, correlation_id=correlation_id, retry_after=retry_after
         )
 
+    def _ignored_reset(self, value: str) -> None:
+        """Warn, once per connector, that the API sent a rate-limit reset that makes no sense (CF-RATE-9)."""
+        if self._warned_reset:
+            return
+        self._warned_reset = True
+        logger.warning(
+            "ignoring the rate-limit reset %r: not seconds from now, nor a Unix time in seconds or "
+            "milliseconds within 31 days; later ones are ignored silently",
+            self.redactor.text(value)[:40],
+        )
+
     def _record_attempt(
-        self, request: httpx.Request, status: int | None, sent_at: float, attempt: int, correlation_id: str
+        self, request: httpx.Request, status: int | None, duration: float, attempt: int, correlation_id: str
     ) -> None:
-        duration = self.clock.now() - sent_at
-        tags = {"method": request.method, "status": str(status)}
-        self.hooks.metrics.increment("requests", tags=tags)
-        self.hooks.metrics.observe("request_duration", duration, tags=tags)
+        metrics = self.hooks.metrics
+        if type(metrics) is not NullMetrics:  # skip building tags nobody reads
+            tags = {"method": request.method, "status": str(status)}
+            metrics.increment("requests", tags=tags)
+            metrics.observe("request_duration", duration, tags=tags)
         if not logger.isEnabledFor(logging.DEBUG):  # skip building the record's fields
             return
         logger.debug(

@@ -98,7 +98,9 @@ class ConnectorSettings(BaseSettings):
     breaker_cooldown: float = 60.0
     breaker_probes: int = 1
 
-    # Rate limiting (CF-RATE).
+    # Rate limiting (CF-RATE). rate_limit alone: never more than N requests in any second, as a
+    # strict server counts them (each place is freed a second after its answer). rate_burst: a token
+    # bucket that starts full instead, for APIs that allow bursts (up to burst + N in one second).
     rate_limit: float | None = None
     rate_burst: float | None = None
     quota_per_minute: int | None = None

@@ -178,16 +178,24 @@ def translate_httpx_error(exc: Exception, request: httpx.Request, redactor: Reda
     raise TypeError(f"unmapped httpx exception {type(exc).__name__}") from exc
 
 
-def decode_body(response: httpx.Response, source: str) -> JSONValue:
-    """Return the decoded body: JSON for JSON media types, text otherwise, None when empty."""
-    if not response.content:
+def decode_body(response: httpx.Response, source: str | None = None, *, media_type: str | None = None) -> JSONValue:
+    """Return the decoded body: JSON for JSON media types, text otherwise, None when empty.
+
+    ``source`` names the call in a `ParsingError`; by default, `describe` of the response's request.
+    ``media_type`` is the ``Content-Type`` header when the caller has read it already.
+    """
+    content = response.content
+    if not content:
         return None
-    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type is None:
+        media_type = response.headers.get("content-type", "")
+    media_type = media_type.partition(";")[0].strip().lower()
     if media_type == "application/json" or media_type.endswith("+json"):
         try:
-            data: JSONValue = json.loads(response.content)
+            data: JSONValue = json.loads(content)
         except ValueError as exc:
-            raise ParsingError(f"invalid JSON in {response.status_code} response", source=source) from exc
+            where = source or describe(response.request)
+            raise ParsingError(f"invalid JSON in {response.status_code} response", source=where) from exc
         return data
     return response.text
 

@@ -163,6 +163,24 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "API-specific headers and cost-based limits plug in (header_parser; cost per request).",
     ),
     Requirement(
+        "CF-RATE-7",
+        "MUST",
+        "rate_limit=N alone never lets more than N requests reach the server in any second, each slot freed a "
+        "second after the answer that held it; rate_burst opts into a token bucket that starts full.",
+    ),
+    Requirement(
+        "CF-RATE-8",
+        "MUST",
+        "the remaining count the API reports is shared by concurrent calls: each reserves its share before it is "
+        "sent and holds it until answered; before the first count and after each reset, one call at a time.",
+    ),
+    Requirement(
+        "CF-RATE-9",
+        "MUST",
+        "a reset is read as seconds from now, a Unix time in seconds or in milliseconds; one more than 31 days "
+        "away or not a number is ignored with one warning; a wait beyond the retry budget fails at once.",
+    ),
+    Requirement(
         "CF-ERR-1",
         "MUST",
         "one hierarchy rooted at ConnectorError; everything raised at run time subclasses it.",

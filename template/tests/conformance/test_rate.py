@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
 
-from ..api import Connector, bucket, events, testing
+from ..api import PACKAGE, Connector, bucket, errors, events, testing
 from ..conftest import MakeDriver, settings_for
 from ..server import FaultServer, Reply
 
@@ -98,6 +99,107 @@ def test_api_specific_headers_and_costs_plug_in(
     api("request", "GET", "h", cost=1.0)
     assert clock.sleeps == [pytest.approx(2.0)]
     clock.sleeps.clear()
-    api("request", "GET", "costly", cost=5.0)
-    assert clock.sleeps
-    assert clock.sleeps[0] > 0
+    api("request", "GET", "costly", cost=9.0)  # the 9 tokens the bucket holds: no wait
+    api("request", "GET", "costly", cost=3.0)  # 3 more at 1 a second
+    assert clock.sleeps == [pytest.approx(3.0)]
+
+
+@spec("CF-RATE-7")
+def test_rate_limit_alone_never_sends_more_than_n_in_any_second(
+    make: MakeDriver, server: FaultServer, clock: testing.FakeClock
+) -> None:
+    """rate_limit=5: five calls at once, then each a second after the answer that freed its place."""
+    sent: list[float] = []
+    api = make(rate_limit=5.0, hooks=events.Hooks(before_request=[lambda request: sent.append(clock.now())]))
+    for _ in range(12):
+        api("get", "r")
+    assert sent[4] == sent[0]  # no wait for the first five
+    assert all(later - first >= 1.0 for first, later in zip(sent, sent[5:], strict=False))
+
+
+@spec("CF-RATE-7")
+def test_rate_burst_opts_into_a_bucket_that_starts_full(
+    make: MakeDriver, server: FaultServer, clock: testing.FakeClock
+) -> None:
+    """rate_limit=5 with rate_burst=5: the full bucket and its refill send nine calls within the first second."""
+    sent: list[float] = []
+    api = make(rate_limit=5.0, rate_burst=5.0, hooks=events.Hooks(before_request=[lambda r: sent.append(clock.now())]))
+    for _ in range(9):
+        api("get", "r")
+    assert sent[8] - sent[0] == pytest.approx(0.8)
+
+
+@spec("CF-RATE-8")
+def test_concurrent_calls_share_the_remaining_count_the_api_reports(
+    make: MakeDriver, server: FaultServer, clock: testing.FakeClock
+) -> None:
+    """Remaining 3, reset beyond the budget: of six concurrent calls three are sent, three fail without sending."""
+
+    def reply(left: int, delay: float = 0.3) -> Reply:
+        return Reply(200, {}, headers={"X-RateLimit-Remaining": str(left), "X-RateLimit-Reset": "1000"}, delay=delay)
+
+    server.script("/q", reply(3, delay=0.0), *(reply(left) for left in (2, 1, 0, 0, 0, 0)))
+    api = make()
+    api("get", "q")  # its answer reports the count
+    refused: list[errors.RateLimitError] = []
+
+    def call() -> None:
+        try:
+            api("get", "q")
+        except errors.RateLimitError as error:
+            refused.append(error)
+
+    threads = [threading.Thread(target=call) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(server.requests_to("/q")) == 1 + 3
+    assert len(refused) == 3
+    assert all(error.status is None and error.retry_after == pytest.approx(1000.0) for error in refused)
+
+
+@spec("CF-RATE-9")
+def test_resets_in_seconds_unix_seconds_and_unix_milliseconds_are_each_waited_for(
+    make: MakeDriver, server: FaultServer, clock: testing.FakeClock
+) -> None:
+    """Remaining 0 with a reset of 5 s given three ways: each next call waits 5 s."""
+    wall = clock.wall()
+    resets = ["5", f"{wall + 10:.0f}", f"{(wall + 15) * 1000:.0f}"]  # each answer comes 5 s after the last
+    server.script(
+        "/r", *(Reply(200, {}, headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": r}) for r in resets)
+    )
+    api = make()
+    for _ in range(4):
+        api("get", "r")
+    assert clock.sleeps == [pytest.approx(5.0)] * 3
+
+
+@spec("CF-RATE-9")
+def test_a_reset_that_makes_no_sense_is_ignored_with_one_warning(
+    make: MakeDriver, server: FaultServer, clock: testing.FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A reset in microseconds (about 1.8e15) holds nothing, and the warning is logged once, not per call."""
+    nonsense = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": f"{clock.wall() * 1e6:.0f}"}
+    server.script("/r", *[Reply(200, {}, headers=nonsense)] * 3)
+    api = make()
+    with caplog.at_level(logging.WARNING, logger=PACKAGE):
+        for _ in range(4):
+            api("get", "r")
+    assert clock.sleeps == []
+    assert len([record for record in caplog.records if "rate-limit reset" in record.getMessage()]) == 1
+
+
+@spec("CF-RATE-9")
+def test_a_reset_beyond_the_retry_budget_fails_at_once_instead_of_waiting(
+    make: MakeDriver, server: FaultServer, clock: testing.FakeClock
+) -> None:
+    """Remaining 0 until a reset 3000 s away, with a 60 s budget: RateLimitError at once, nothing sent or slept."""
+    server.script("/r", Reply(200, {}, headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "3000"}))
+    api = make()
+    api("get", "r")
+    with pytest.raises(errors.RateLimitError) as caught:
+        api("get", "r")
+    assert caught.value.retry_after == pytest.approx(3000.0)
+    assert clock.sleeps == []
+    assert len(server.requests_to("/r")) == 1

@@ -105,6 +105,9 @@ class CircuitBreaker:
 
     def allow(self, now: float) -> bool:
         """Return whether a call may go out now; admitting a half-open probe reserves it."""
+        state = self._state  # the common case, read once without the lock: a closed breaker admits every call
+        if state is BreakerState.CLOSED:
+            return True
         with self._lock:
             if self._state is BreakerState.OPEN and now - self._opened_at >= self.cooldown:
                 self._move(BreakerEvent.COOL_DOWN)
@@ -117,6 +120,8 @@ class CircuitBreaker:
 
     def record_success(self) -> None:
         """Report an attempt that got an HTTP answer other than 5xx."""
+        if self._state is BreakerState.CLOSED and not self._failures:  # nothing would change
+            return
         with self._lock:
             self._failures = 0
             self._release_probe()

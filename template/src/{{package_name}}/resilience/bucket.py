@@ -1,13 +1,15 @@
-"""Client-side rate limiting: a token bucket, sliding-window quotas, and adaptation from headers.
+"""Client-side rate limiting: a strict window or a token bucket, quotas, and the limit the API reports.
 
-`RateLimiter.reserve` takes a token (or ``cost`` tokens, for APIs that count query points) and
-returns how long the caller must wait before sending; the connector does the waiting. Tokens
-may go negative: each caller reserves its place in line, so concurrent callers are spaced out
-instead of all waking at once.
+`RateLimiter.admit` books room for one request (or ``cost`` units, for APIs that count query
+points) and returns a `Ticket` saying how long the caller must wait before sending; the
+connector does the waiting, and hands the ticket back with `RateLimiter.settle` once the answer
+is in (or the call ended without one). Concurrent callers each book their own place, so they
+are spaced out instead of all waking at once.
 
-`RateLimiter.observe` reads what the API says about its own limits (``X-RateLimit-*``, the IETF
-``RateLimit-*`` fields, ``Retry-After``) and stops sending before the server has to refuse. An
-API with its own header names passes a different ``header_parser`` (see `parse_rate_limit_headers`).
+``rate_limit`` alone is a `StrictWindow`: never more than N requests in any second, as the
+server counts them, however late a request arrives. With ``rate_burst`` it is a `TokenBucket`
+instead, for APIs that allow bursts. What the API reports in its headers (``X-RateLimit-*``,
+the IETF ``RateLimit-*`` fields, ``Retry-After``) is followed as well (`reported.ReportedQuota`).
 
 Written by hand: no maintained library offers a sans-IO limiter shared by sync and async code
 that also adapts from response headers. Time is ``float`` seconds.
@@ -15,70 +17,42 @@ that also adapts from response headers. Time is ``float`` seconds.
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["RateLimitStatus", "RateLimiter", "TokenBucket", "WindowQuota", "parse_rate_limit_headers"]
+from .reported import (
+    HeaderParser,
+    QuotaState,
+    RateLimitStatus,
+    ReportedQuota,
+    parse_rate_limit_headers,
+    reset_delay,
+)
 
-#: X-RateLimit-Reset values above this are Unix times, not delays (about 2001-09-09).
-_EPOCH_THRESHOLD = 1_000_000_000
+__all__ = [
+    "FREE",
+    "RateLimitStatus",
+    "RateLimiter",
+    "StrictWindow",
+    "Ticket",
+    "TokenBucket",
+    "WindowQuota",
+    "parse_rate_limit_headers",
+    "reset_delay",
+]
 
-
-@dataclass(frozen=True)
-class RateLimitStatus:
-    """What the API said about its limit in one response; None where it said nothing."""
-
-    limit: float | None = None
-    remaining: float | None = None
-    reset_after: float | None = None
-
-
-HeaderParser = Callable[[Mapping[str, str], float], "RateLimitStatus | None"]
-
-
-def _number(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value.split(",")[0].strip())
-    except ValueError:
-        return None
-
-
-def parse_rate_limit_headers(headers: Mapping[str, str], wall: float) -> RateLimitStatus | None:
-    """Read ``X-RateLimit-Limit/Remaining/Reset`` or IETF ``RateLimit-Limit/Remaining/Reset``.
-
-    Header names are matched case-insensitively. A reset above 1e9 is taken as Unix time and
-    measured against ``wall``; smaller values are seconds from now. Also reads the structured IETF
-    field, ``RateLimit: limit=100, remaining=5, reset=30`` or ``RateLimit: "default";r=5;t=30``.
-    """
-    # One pass over the headers: this runs on every response, and most carry no such field.
-    fields = {name.lower(): value for name, value in headers.items() if "ratelimit" in name.lower()}
-    if not fields:
-        return None
-    limit = _number(fields.get("x-ratelimit-limit") or fields.get("ratelimit-limit"))
-    remaining = _number(fields.get("x-ratelimit-remaining") or fields.get("ratelimit-remaining"))
-    reset = _number(fields.get("x-ratelimit-reset") or fields.get("ratelimit-reset"))
-    combined = fields.get("ratelimit")
-    if combined and remaining is None:
-        # Older drafts: "limit=100, remaining=5, reset=30"; newer: '"default";r=5;t=30'.
-        parts = (part.strip().partition("=") for part in combined.replace(";", ",").split(","))
-        items = {key.strip(): value.strip() for key, _, value in parts}
-        limit = _number(items.get("limit"))
-        remaining = _number(items.get("remaining") or items.get("r"))
-        reset = _number(items.get("reset") or items.get("t"))
-    if limit is None and remaining is None and reset is None:
-        return None
-    if reset is not None and reset > _EPOCH_THRESHOLD:
-        reset = max(reset - wall, 0.0)
-    return RateLimitStatus(limit=limit, remaining=remaining, reset_after=reset)
+_EPSILON = 1e-9
 
 
 class TokenBucket:
     """``rate`` tokens a second, holding at most ``burst``; starts full.
+
+    A server that counts requests in windows of one second can see ``burst + rate`` of them in
+    its first second (the full bucket, then the refill): use it only for APIs that allow bursts.
 
     Args:
         rate: Tokens added per second.
@@ -114,11 +88,6 @@ class TokenBucket:
         """Hold exactly ``tokens`` (capped at ``burst``): the API reported its own count."""
         self._refill(now)
         self.tokens = min(tokens, self.burst)
-
-    def clamp(self, now: float, tokens: float) -> None:
-        """Hold no more than ``tokens`` (the API says fewer remain than we thought)."""
-        self._refill(now)
-        self.tokens = min(self.tokens, tokens)
 
 
 class WindowQuota:
@@ -161,16 +130,134 @@ class WindowQuota:
         return when - now
 
 
+class StrictWindow:
+    """At most ``limit`` units in any ``period`` seconds, as the server counts them (CF-RATE-7).
+
+    A unit is held from the moment a call takes it until ``period`` seconds after that call's
+    answer. The server counted the call before the answer came back, so whoever takes the unit
+    next arrives more than ``period`` after it: no window of ``period`` seconds at the server
+    holds more than ``limit`` units, whatever the latency or its jitter. The price is one round
+    trip per unit and period: throughput is ``limit / (period + round trip)``, 99.9 % of
+    ``limit`` per second at 1 ms, 91 % at 100 ms.
+
+    Args:
+        limit: Units per window (requests, or points with ``cost``).
+        period: Window length in seconds.
+    """
+
+    def __init__(self, *, limit: float, period: float) -> None:
+        if limit <= 0 or period <= 0:
+            raise ValueError("limit and period must be positive")
+        self.limit = limit
+        self.period = period
+        self._held = 0.0  # taken by calls that have not been answered yet
+        self._returning: list[list[float]] = []  # [time, units]: back at time, sorted by time
+        self._pending = 0.0  # the units in _returning
+        self._first = 0  # _returning[:_first] are back already (trimmed in batches)
+
+    @classmethod
+    def per_second(cls, rate: float) -> StrictWindow:
+        """Return the window for ``rate`` requests a second: N in any second for a whole N.
+
+        A fractional rate becomes ``floor(rate)`` requests (at least 1) in ``floor(rate) / rate``
+        seconds: 2.5/s is 2 in any 0.8 s, 0.5/s is 1 in any 2 s.
+        """
+        limit = max(1.0, math.floor(rate))
+        return cls(limit=limit, period=limit / rate)
+
+    def _collect(self, now: float) -> None:
+        returning, first = self._returning, self._first
+        while first < len(returning) and returning[first][0] <= now:
+            self._pending -= returning[first][1]
+            first += 1
+        if first == len(returning):
+            returning.clear()
+            self._pending, first = 0.0, 0  # no float drift survives an empty list
+        elif first > 64:
+            del returning[:first]
+            first = 0
+        self._first = first
+
+    def _free(self) -> float:
+        return self.limit - self._held - self._pending
+
+    def earliest(self, now: float, cost: float = 1.0) -> tuple[float, bool]:
+        """Return ``(when, grantable)``: ``cost`` units are free at ``when``, or else ask again then.
+
+        Not grantable when the units are held by calls still waiting for their answer: they
+        come back ``period`` after those answers at the earliest, so ask again then.
+        """
+        self._collect(now)
+        need = min(cost, self.limit) - self._free()
+        if need <= _EPSILON:
+            return now, True
+        for index in range(self._first, len(self._returning)):
+            when, units = self._returning[index]
+            need -= units
+            if need <= _EPSILON:
+                return when, True
+        return now + self.period, False
+
+    def take(self, now: float, cost: float = 1.0) -> None:
+        """Hold ``cost`` units for a call (sent at the time `earliest` gave, or later)."""
+        self._collect(now)
+        cost = min(cost, self.limit)
+        need = cost - max(self._free(), 0.0)
+        returning = self._returning
+        while need > _EPSILON and self._first < len(returning):  # units on their way back pass to this call
+            entry = returning[self._first]
+            used = min(entry[1], need)
+            entry[1] -= used
+            self._pending -= used
+            need -= used
+            if entry[1] <= _EPSILON:
+                self._pending -= entry[1]
+                self._first += 1
+        self._held += cost
+
+    def give_back(self, now: float, cost: float = 1.0) -> None:
+        """The call holding ``cost`` units was answered (or ended) at ``now``: they are free ``period`` later."""
+        cost = min(cost, self.limit)
+        self._held = max(self._held - cost, 0.0)
+        entry = [now + self.period, cost]
+        # Answers are settled in time order, so appending keeps the list sorted; `reserve` settles ahead.
+        if self._first < len(self._returning) and self._returning[-1][0] > entry[0]:
+            bisect.insort(self._returning, entry, lo=self._first)
+        else:
+            self._returning.append(entry)
+        self._pending += cost
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A booking by `RateLimiter.admit`: wait ``wait`` seconds, then send (``granted``), or ask again.
+
+    A granted ticket goes back to `RateLimiter.settle` exactly once, whatever happens to the call.
+    """
+
+    wait: float
+    granted: bool = True
+    cost: float = 0.0
+    window: bool = False
+    reported: bool = False
+
+
+#: The ticket of a call nothing holds back: no configured limit, and an API that reports no count.
+FREE = Ticket(0.0)
+
+
 class RateLimiter:
-    """Combines a token bucket, quotas and what the API's headers say; all optional.
+    """Combines a strict window or token bucket, quotas and what the API's headers say; all optional.
 
     Args:
         now: Current time, from the connector's clock.
         rate: Requests (or points) per second; None for no client-side rate.
-        burst: Bucket size; defaults to ``max(rate, 1)``.
+        burst: With ``rate``: a token bucket of this size, for APIs that allow bursts. None (the
+            default): a `StrictWindow` of ``rate`` per second, which never exceeds it in any second.
         quotas: Longer limits as ``(limit, period_seconds)``, e.g. ``(1000, 86400)``.
         adaptive: Follow the API's rate-limit headers.
         header_parser: Reads a `RateLimitStatus` from headers; replace it for API-specific names.
+        concurrency: The most requests in flight at once (``max_concurrency``), see `ReportedQuota`.
     """
 
     def __init__(
@@ -182,45 +269,103 @@ class RateLimiter:
         quotas: tuple[tuple[int, float], ...] = (),
         adaptive: bool = True,
         header_parser: HeaderParser = parse_rate_limit_headers,
+        concurrency: int = 1,
     ) -> None:
-        self.bucket = TokenBucket(rate=rate, burst=burst or max(rate, 1.0), now=now) if rate else None
+        self.bucket = TokenBucket(rate=rate, burst=burst, now=now) if rate and burst else None
+        self.window = StrictWindow.per_second(rate) if rate and not burst else None
         self.quotas = [WindowQuota(limit=limit, period=period) for limit, period in quotas]
         self.adaptive = adaptive
+        self.reported = ReportedQuota(concurrency=concurrency)
         self.header_parser = header_parser
         self.last_status: RateLimitStatus | None = None
         self._blocked_until = 0.0
         self._lock = threading.Lock()
 
-    def reserve(self, now: float, cost: float = 1.0, *, within: float = math.inf) -> float:
-        """Reserve capacity for one request and return the seconds to wait before sending it.
+    def admit(self, now: float, cost: float = 1.0, *, within: float = math.inf) -> Ticket:
+        """Book room for one request and return its `Ticket`: how long to wait before sending it.
 
-        When the wait would be longer than ``within`` seconds, nothing is reserved: the caller
-        gives up rather than wait, and a call that is never sent must not use up a token or quota.
+        A ticket that is not granted books nothing: either the wait would be longer than
+        ``within`` seconds (the caller gives up rather than wait, and a call that is never sent
+        must not use anything up), or the room depends on answers still to come, and ``wait``
+        says when to ask again.
         """
+        if (  # the common case, decided without the lock: nothing configured, and no count reported
+            self.window is None
+            and self.bucket is None
+            and not self.quotas
+            and (not self.adaptive or self.reported.state is QuotaState.SILENT)
+            and now >= self._blocked_until
+        ):
+            return FREE
         with self._lock:
-            wait = max(self._blocked_until - now, 0.0)
+            when, grantable = max(self._blocked_until, now), True
             if self.bucket is not None:
-                wait = max(wait, self.bucket.wait_for(now, cost))
+                when = max(when, now + self.bucket.wait_for(now, cost))
+            if self.window is not None:
+                at, ok = self.window.earliest(now, cost)
+                when, grantable = max(when, at), grantable and ok
+            if self.adaptive:
+                at, ok = self.reported.earliest(now, cost)
+                when, grantable = max(when, at), grantable and ok
             # Each quota may push the send later; book every quota only at the final time, so an
             # earlier quota never records a slot before the call really goes out.
-            when = now + wait
             for _ in range(len(self.quotas) + 1):
                 later = max((quota.earliest(when) for quota in self.quotas), default=when)
                 if later == when:
                     break
                 when = later
-            if when - now > within:
-                return when - now
+            wait = when - now
+            if not grantable or wait > within:
+                return Ticket(wait, granted=False)
             if self.bucket is not None:
                 self.bucket.reserve(now, cost)
+            if self.window is not None:
+                self.window.take(now, cost)
+            if self.adaptive:
+                self.reported.take(cost)
             for quota in self.quotas:
                 quota.book(when)
-            return when - now
+            return Ticket(wait, cost=cost, window=self.window is not None, reported=self.adaptive)
+
+    def settle(
+        self, ticket: Ticket, *, now: float, headers: Mapping[str, str] | None = None, wall: float = 0.0
+    ) -> RateLimitStatus | None:
+        """Hand back a granted ticket: the call was answered at ``now`` with ``headers``, or ended without an answer.
+
+        Returns what the answer's headers said about the limit (None without headers, or when
+        they said nothing), after adapting to it.
+        """
+        status = self.header_parser(headers, wall) if headers is not None else None
+        if status is None and ticket is FREE:
+            return None  # nothing to hand back and nothing to learn
+        with self._lock:
+            if status is not None:
+                self.last_status = status
+            if ticket.window and self.window is not None:
+                self.window.give_back(now, ticket.cost)
+            if not self.adaptive:
+                return status
+            if ticket.reported:
+                self.reported.settle(ticket.cost, status, now=now, answered=headers is not None)
+            elif status is not None and status.remaining is not None:
+                self.reported.observe(status, now=now)
+        return status
+
+    def reserve(self, now: float, cost: float = 1.0, *, within: float = math.inf) -> float:
+        """Book room for a request sent at the returned wait and never answered; return the wait.
+
+        For callers without an answer to report (a planner, a test): `admit`, then `settle` at
+        the send time. When the wait would be longer than ``within``, nothing is booked.
+        """
+        ticket = self.admit(now, cost, within=within)
+        if ticket.granted and ticket is not FREE:
+            self.settle(ticket, now=now + ticket.wait)
+        return ticket.wait
 
     def observe_points(self, *, maximum: float, available: float, restore_rate: float, now: float) -> None:
         """Follow a cost-based API's own bucket: ``available`` of ``maximum`` points, refilled at ``restore_rate``/s.
 
-        Used for GraphQL query cost (e.g. ``extensions.cost.throttleStatus``); `reserve` is then
+        Used for GraphQL query cost (e.g. ``extensions.cost.throttleStatus``); `admit` is then
         called with each query's expected cost, so the client waits before the server throttles.
         """
         if maximum <= 0 or restore_rate <= 0:
@@ -237,16 +382,12 @@ class RateLimiter:
             self._blocked_until = max(self._blocked_until, now + seconds)
 
     def observe(self, headers: Mapping[str, str], *, now: float, wall: float) -> RateLimitStatus | None:
-        """Adapt to the limit the API reports in a response's headers; return what it said."""
+        """Adapt to the limit the API reports in headers not tied to a ticket; return what it said."""
         status = self.header_parser(headers, wall)
         if status is None:
             return None
         with self._lock:
             self.last_status = status
-            if not self.adaptive or status.remaining is None:
-                return status
-            if self.bucket is not None:
-                self.bucket.clamp(now, status.remaining)
-            if status.remaining <= 0 and status.reset_after is not None:
-                self._blocked_until = max(self._blocked_until, now + status.reset_after)
+            if self.adaptive and status.remaining is not None:
+                self.reported.observe(status, now=now)
         return status
