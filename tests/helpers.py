@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -13,7 +15,17 @@ import copier
 ROOT = Path(__file__).resolve().parent.parent
 REALWORLD = ROOT.parent / "shared" / "realworld"
 
-__all__ = ["REALWORLD", "ROOT", "child_env", "copier_cli", "copy_answers", "folder_bytes", "render", "run_checks"]
+__all__ = [
+    "REALWORLD",
+    "ROOT",
+    "child_env",
+    "copier_cli",
+    "copy_answers",
+    "folder_bytes",
+    "guidance_commands",
+    "render",
+    "run_checks",
+]
 
 
 def render(destination: Path, **data: object) -> Path:
@@ -73,13 +85,31 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, env=env, check=False)
 
 
+def guidance_commands(project: Path) -> list[str]:
+    """Return the check commands a rendered project's AGENTS.md lists under "## Commands"."""
+    section = (project / "AGENTS.md").read_text(encoding="utf-8").split("## Commands", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", section, flags=re.DOTALL)
+    if block is None:
+        raise AssertionError(f"{project / 'AGENTS.md'} lists no commands")
+    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
+
+
 def run_checks(project: Path) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Run a rendered project's own checks; return each command's result by name."""
-    python = sys.executable
-    commands = {
-        "ruff format": [python, "-m", "ruff", "format", "--check", "."],
-        "ruff check": [python, "-m", "ruff", "check", "."],
-        "mypy": [python, "-m", "mypy", "--strict", "src"],
-        "pytest": [python, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:xdist"],
-    }
-    return {name: _run(command, project) for name, command in commands.items()}
+    """Run the check commands the project's AGENTS.md names; return each command's result by command.
+
+    A ``pytest <folder>`` listed after ``pytest`` is not run again: the whole run holds its tests
+    and prints the same Conformance line, so running it twice would only double the time.
+    """
+    env = child_env(
+        PYTHONPATH=str(project / "src"),
+        PYTHONDONTWRITEBYTECODE="1",
+        PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"],
+    )
+    results: dict[str, subprocess.CompletedProcess[str]] = {}
+    for command in guidance_commands(project):
+        if command.startswith("pytest ") and "pytest" in results:
+            continue
+        results[command] = subprocess.run(
+            shlex.split(command), cwd=project, capture_output=True, text=True, timeout=600, env=env, check=False
+        )
+    return results

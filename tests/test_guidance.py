@@ -1,26 +1,25 @@
 """Agent guidance in rendered projects: valid subagent files, and every named check command runs.
 
 The check commands are the project's whole suite (pytest, the conformance report, ruff, mypy and,
-for a generated connector, `python -m codegen --check`), so this module is also where the
-archetype presets and one generated reference connector are checked end to end as rendered.
+for a generated connector, `python -m codegen --check`). `tests.helpers.run_checks` runs exactly
+these commands wherever a rendered project is checked end to end (the defaults, which are the
+``rest`` preset, in test_render.py; every reference preset, ``frankfurter`` among them, in
+test_reference_presets.py), so here they run for the two archetypes checked nowhere else.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.helpers import child_env, render
+from tests.helpers import guidance_commands, render, run_checks
 
 ARCHETYPES = ["rest", "graphql", "domain"]
 PRESETS = [*ARCHETYPES, "frankfurter"]  # frankfurter: methods generated from an API description
+CHECKED_ELSEWHERE = {"rest", "frankfurter"}  # by run_checks, in test_render.py and test_reference_presets.py
 
 
 @pytest.fixture(scope="module", params=PRESETS)
@@ -60,26 +59,21 @@ def test_every_subagent_has_valid_frontmatter_and_one_job(project: Path) -> None
         assert "AGENTS.md" in agent.read_text()
 
 
-def _commands(project: Path) -> list[str]:
-    section = (project / "AGENTS.md").read_text().split("## Commands", 1)[1].split("\n## ", 1)[0]
-    block = re.search(r"```bash\n(.*?)```", section, flags=re.DOTALL)
-    assert block
-    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
-
-
 def test_every_command_the_guidance_names_passes(project: Path) -> None:
     """The check commands listed in AGENTS.md run and pass in a freshly rendered project."""
-    commands = _commands(project)
+    commands = guidance_commands(project)
     assert {"pytest", "ruff check .", "ruff format --check .", "mypy --strict src"} <= set(commands)
     if (project / "api").is_dir():
         assert "python -m codegen --check" in commands
-    bin_dir = str(Path(sys.executable).parent)
-    env = child_env(PYTHONPATH=str(project / "src"), PATH=bin_dir + os.pathsep + os.environ["PATH"])
-    for command in commands:
-        result = subprocess.run(
-            shlex.split(command), cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False
-        )
-        assert result.returncode == 0, (command, result.stdout[-2000:], result.stderr[-2000:])
+    preset = yaml.safe_load((project / ".copier-answers.yml").read_text())["preset"]
+    if preset in CHECKED_ELSEWHERE:
+        pytest.skip(f"{preset}: run_checks runs these commands in test_render.py or test_reference_presets.py")
+    failures = {
+        command: (result.stdout[-2000:], result.stderr[-2000:])
+        for command, result in run_checks(project).items()
+        if result.returncode != 0
+    }
+    assert not failures, failures
 
 
 def test_guidance_points_at_files_that_exist(project: Path) -> None:
