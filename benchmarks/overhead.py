@@ -231,7 +231,7 @@ def _sync_steps(rendered: Rendered, requests: int) -> dict[str, float]:
         request = ours_client.build_request("GET", "ping")
         send_action = rendered.package.core.Send(request)
         steps["shell, send"] = _paired(
-            lambda: ours_client.send(request), lambda: api._send(ours_client, send_action), size
+            lambda: ours_client.send(request), lambda: api._send(ours_client, send_action, api._auth_for(None)), size
         )
 
         def raw_call() -> None:
@@ -260,7 +260,7 @@ async def _async_steps(rendered: Rendered, requests: int) -> dict[str, float]:
         request = ours_client.build_request("GET", "ping")
         send_action = rendered.package.core.Send(request)
         steps["shell, send"] = await _paired_async(
-            lambda: ours_client.send(request), lambda: api._send(ours_client, send_action), size
+            lambda: ours_client.send(request), lambda: api._send(ours_client, send_action, api._auth_for(None)), size
         )
 
         async def raw_call() -> None:

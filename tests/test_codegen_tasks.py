@@ -24,6 +24,8 @@ def _tasks(operation: str, api_source: str, layout: str) -> list[list[str]]:
         "api_source": api_source,
         "api_source_path": "openapi.yaml",
         "layout": layout,
+        "_copier_conf": {"src_path": "/template"},
+        "destination_snapshot": "",  # a new destination: nothing to restore, so no transaction task
     }
     tasks = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))["_tasks"]
     commands = []

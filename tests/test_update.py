@@ -131,7 +131,7 @@ class CustomMethod:
         )
 
     def change_template(self, template: TemplateRepo) -> None:
-        anchor = "so that retries, rate\nlimits and the circuit breaker apply to them."
+        anchor = "so that retries, rate limits and the circuit breaker apply to them."
         template.insert_after(template.file_containing(anchor), anchor, "\n" + self.template_line.rstrip("\n"))
 
     def check(self, project: Project) -> None:
