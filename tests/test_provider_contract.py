@@ -20,7 +20,7 @@ import datetime
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -216,19 +216,13 @@ def _excused(preset: str, outcome: Any) -> Known | None:
     return None
 
 
-def _report(
-    preset: str, mode: str, outcomes: list[Any], properties: list[tuple[str, object]], pending: Sequence[Any] = ()
-) -> None:
-    """Count the outcomes; fail on any that no `KNOWN` entry excuses (``pending`` ones are counted only)."""
+def _report(preset: str, mode: str, outcomes: list[Any], properties: list[tuple[str, object]]) -> None:
+    """Count the outcomes; fail on any that no `KNOWN` entry excuses."""
     counted = Counter(o.kind for o in outcomes)
-    excused = [o for o in outcomes if o.kind != "ok" and (o in pending or _excused(preset, o))]
+    excused = [o for o in outcomes if o.kind != "ok" and _excused(preset, o)]
     others = ", ".join(f"{n} {kind}" for kind, n in sorted(counted.items()) if kind != "ok")
-    known = f"{len(excused) - len(pending)} of them known defects of the provider's description or of Prism"
-    summary = f"{preset} {mode}: {counted['ok']}/{len(outcomes)} calls OK" + (
-        f" ({others}; {known}" + (f"; {len(pending)} pending open enums, issue 13 item 6" if pending else "") + ")"
-        if others
-        else ""
-    )
+    known = f"{len(excused)} of them known defects of the provider's description or of Prism"
+    summary = f"{preset} {mode}: {counted['ok']}/{len(outcomes)} calls OK" + (f" ({others}; {known})" if others else "")
     properties.append(("contract", summary))
     print(summary)
     unexcused = [f"{o.name}: {o.kind}: {o.detail[:400]}" for o in outcomes if o.kind != "ok" and o not in excused]
@@ -316,26 +310,7 @@ def test_reference_connector_holds_against_the_providers_description(
     url, settings = endpoint
     outcomes = _shopify_documents(rendered, mode) if name == "shopify" else []
     outcomes += Harness(rendered, url, settings).run(_calls(rendered, name), [mode])
-    if name == "shopify" and mode == "dynamic":
-        request.applymarker(pytest.mark.xfail(strict=True, raises=ClosedEnumError, reason=ClosedEnumError.REASON))
-        closed = [o for o in outcomes if o.kind == "parse failure" and _CLOSED_ENUM.search(o.detail)]
-        _report(name, mode, outcomes, request.node.user_properties, pending=closed)
-        if closed:
-            raise ClosedEnumError(f"{len(closed)} answers with an enum value the preset's schema lacks")
-        return
     _report(name, mode, outcomes, request.node.user_properties)
-
-
-class ClosedEnumError(AssertionError):
-    """An answer held an enum value that the preset's schema lacks, and did not parse."""
-
-    REASON = (
-        "issue 13 item 6: enum values in answers are closed Literals; Shopify's own schema has currency codes "
-        "the preset's lacks (BYR, STD, VEF), so an answer holding one fails to parse. Open enums fix it."
-    )
-
-
-_CLOSED_ENUM = re.compile(r"currencyCode: Input should be 'AED', ")
 
 
 def test_every_known_defect_says_why_and_is_in_the_presets_notes() -> None:
