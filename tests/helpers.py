@@ -94,11 +94,12 @@ def guidance_commands(project: Path) -> list[str]:
     return [line.strip() for line in block.group(1).splitlines() if line.strip()]
 
 
-def run_checks(project: Path) -> dict[str, subprocess.CompletedProcess[str]]:
+def run_checks(project: Path, tests: Sequence[str] = ()) -> dict[str, subprocess.CompletedProcess[str]]:
     """Run the check commands the project's AGENTS.md names; return each command's result by command.
 
     A ``pytest <folder>`` listed after ``pytest`` is not run again: the whole run holds its tests
     and prints the same Conformance line, so running it twice would only double the time.
+    ``tests``, when given, are the test files ``pytest`` runs instead of the whole suite.
     """
     env = child_env(
         PYTHONPATH=str(project / "src"),
@@ -109,7 +110,8 @@ def run_checks(project: Path) -> dict[str, subprocess.CompletedProcess[str]]:
     for command in guidance_commands(project):
         if command.startswith("pytest ") and "pytest" in results:
             continue
+        arguments = shlex.split(command) + (list(tests) if command == "pytest" else [])
         results[command] = subprocess.run(
-            shlex.split(command), cwd=project, capture_output=True, text=True, timeout=600, env=env, check=False
+            arguments, cwd=project, capture_output=True, text=True, timeout=600, env=env, check=False
         )
     return results
