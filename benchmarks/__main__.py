@@ -7,6 +7,7 @@ python -m benchmarks --quick    # tiny sizes, one round: checks that everything 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import tempfile
 from collections.abc import Callable
@@ -124,6 +125,13 @@ def main(argv: list[str] | None = None) -> int:
         "--plot", type=Path, default=ROOT / "benchmarks" / "results.png", help="where to write the PNG plot"
     )
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("matplotlib") is None:  # checked first: the plot comes after minutes of runs
+        print(
+            "python -m benchmarks: matplotlib is missing, and the plot needs it. "
+            "Install the bench extra first: pip install '.[bench]'",
+            file=sys.stderr,
+        )
+        return 2
     environment = Environment(command="python -m benchmarks" + (" --quick" if args.quick else ""))
     environment.collect()
     print(f"Running benchmarks on {environment.cores} cores...", file=sys.stderr, flush=True)
