@@ -14,7 +14,17 @@ from .results import Row, Section
 
 __all__ = ["Environment", "markdown", "plot", "table"]
 
-_PACKAGES = ("httpx", "anyio", "pydantic", "pydantic-settings", "copier", "dlt", "singer-sdk", "requests")
+_PACKAGES = (
+    "httpx",
+    "anyio",
+    "pydantic",
+    "pydantic-settings",
+    "copier",
+    "dlt",
+    "jsonpath-ng",
+    "singer-sdk",
+    "requests",
+)
 
 
 @dataclass
